@@ -1,0 +1,60 @@
+"""Build the participation site: `python build.py [serve|check] [--root DIR] [--out DIR]`.
+
+Thin on purpose: argument parsing and exit codes only; the work is in sitegen/.
+Exit codes: 0 ok, 1 content errors (listed as path:line: message), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
+    parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check"),
+                        help="build (default): write the site; serve: preview with live reload; check: validate")
+    parser.add_argument("--root", type=Path, default=HERE, help="folder with content/, templates/, static/ (default: this repo)")
+    parser.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
+    parser.add_argument("--today", type=dt.date.fromisoformat, help="date that splits upcoming from past events (default: today)")
+    parser.add_argument("--drafts", action="store_true", help="include topics marked draft: true")
+    parser.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000)")
+    parser.add_argument("--no-vnu", action="store_true", help="check: skip the HTML validator (faster)")
+    args = parser.parse_args(argv)
+    if not (args.root / "content").is_dir():
+        parser.error(f"{args.root} has no content/ folder; pass --root with the site's folder")
+    args.out = args.out or args.root / "site"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    sys.path.insert(0, str(HERE))
+    from sitegen import BuildError, build
+    from sitegen.write import WriteError
+
+    if args.command == "serve":
+        from sitegen.serve import serve
+        return serve(args.root, args.out, port=args.port, today=args.today, drafts=args.drafts)
+    if args.command == "check":
+        from sitegen.check import run_check
+        return run_check(args.root, args.out, today=args.today, vnu=not args.no_vnu)
+    try:
+        report = build(args.root, args.out, today=args.today, drafts=args.drafts)
+    except BuildError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except WriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
+          f"{len(report.removed)} removed.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

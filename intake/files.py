@@ -1,0 +1,71 @@
+"""Atomic YAML files: the only way the intake writes to disk."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+TEMP_PREFIX = ".tmp-"
+
+
+def dump(data: Any) -> str:
+    """YAML text for data, readable by humans and by the safe loader."""
+    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=100)
+
+
+def read(path: Path) -> Any:
+    """Load one YAML file with the safe loader."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or unlink in directory durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write(path: Path, data: Any) -> None:
+    """Write YAML atomically: temp file in the same dir, fsync, rename, fsync the dir."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = dump(data).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".yaml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # A failed write must not leave a half file behind under the temp name either.
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def remove(path: Path) -> bool:
+    """Delete a file durably; False when it was not there."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    fsync_dir(path.parent)
+    return True
+
+
+def clean_temps(directory: Path) -> int:
+    """Remove temp files a killed writer left behind; they never count as entries."""
+    count = 0
+    if directory.is_dir():
+        for stale in directory.glob(TEMP_PREFIX + "*"):
+            stale.unlink(missing_ok=True)
+            count += 1
+    return count

@@ -1,0 +1,106 @@
+"""Personal data: the keyed e-mail hash, erasure requests (`forget`) and retention (`purge`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import unicodedata
+from pathlib import Path
+from typing import Mapping
+
+from intake import publish
+from intake.config import IntakeConfig
+from intake.entry import Entry
+from intake.errors import ConfigError
+from intake.inbox import Inbox
+
+
+def load_key(config: IntakeConfig, env: Mapping[str, str]) -> bytes:
+    """The HMAC key: from the env var, else the key file outside git (created on first use)."""
+    value = env.get(config.hash_key_env, "").strip()
+    if value:
+        return value.encode("utf-8")
+    path = config.hash_key_file
+    if path is None:
+        raise ConfigError(f"set {config.hash_key_env} or intake.hash_key_file for the e-mail hash key")
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+    key = path.read_text(encoding="utf-8").strip()
+    if not key:
+        raise ConfigError(f"{path}: the e-mail hash key file is empty")
+    return key.encode("utf-8")
+
+
+def normalise_email(email: str) -> str:
+    """One spelling per address: trimmed, NFC, case-folded (providers ignore case in practice)."""
+    return unicodedata.normalize("NFC", email.strip()).casefold()
+
+
+def email_hash(email: str, key: bytes) -> str | None:
+    """Keyed hash, so the inbox can match an address after purge without a rainbow table."""
+    if not email.strip():
+        return None
+    return hmac.new(key, normalise_email(email).encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+
+
+def tombstone(entry: Entry, now: str) -> Entry:
+    """What remains of an erased entry: its key, so a later pull does not bring it back."""
+    return Entry(key=entry.key, source=entry.source, date=entry.date, status="erased",
+                 source_id=entry.source_id, received_at=entry.received_at, purged_at=now)
+
+
+def forget(config: IntakeConfig, inbox: Inbox, email: str, key: bytes, now: str) -> list[str]:
+    """Remove every submission and published comment of an address; return what was removed."""
+    wanted = email_hash(email, key)
+    plain = normalise_email(email)
+    removed: list[str] = []
+    for entry in list(inbox.entries()):
+        if entry.status == "erased":
+            continue
+        own = entry.personal.get("email", "")
+        if not ((wanted and entry.email_hash == wanted) or (own and normalise_email(own) == plain)):
+            continue
+        path = publish.comment_file(config.root, entry.topic, entry.key)
+        if path is not None and path.is_file():
+            for moved in publish.detach(config.root, entry.topic, entry.key, now):
+                removed.append(f"re-parented reply {moved} (its parent was removed)")
+            publish.unpublish(path)
+            removed.append(f"published comment {path.relative_to(config.root)}")
+        inbox.put(tombstone(entry, now))
+        removed.append(f"inbox entry {entry.key} ({entry.status}, {entry.date})")
+    return removed
+
+
+def purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
+    """Drop personal data older than the retention period; rejected and spam lose their text too."""
+    cutoff = now - dt.timedelta(days=config.retention_days)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    purged: list[str] = []
+    for entry in list(inbox.entries()):
+        submitted = dt.datetime.fromisoformat(entry.date.replace("Z", "+00:00"))
+        if entry.status == "erased" or submitted >= cutoff:
+            continue
+        unpublished = entry.status in ("rejected", "spam")
+        if not entry.personal and not (unpublished and entry.fields):
+            continue
+        keep = {} if unpublished else dict(entry.fields)
+        # The keyed hash stays: it is what lets `forget` find this entry after the address is gone.
+        inbox.put(entry.but(personal={}, fields=keep, purged_at=stamp))
+        purged.append(f"{entry.key} ({entry.status}, {entry.date})")
+    return purged
+
+
+def holds_personal_data(entry: Entry) -> bool:
+    """Whether an entry still carries e-mail, IP, user agent, referrer or website."""
+    return bool(entry.personal)
+
+
+def key_file_hint(path: Path | None) -> str:
+    """Where the key lives, for the operator (never the key itself)."""
+    return str(path) if path else "(none)"

@@ -1,0 +1,111 @@
+"""Form backends behind one small interface: pages of submissions, and delete where possible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping, Protocol
+
+from intake.config import IntakeConfig, check_keys, text
+from intake.errors import ConfigError
+from intake.http import Fetcher
+
+RAW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One submission as a backend delivered it, every field flattened to a string."""
+
+    key: str
+    source: str
+    source_id: str | None
+    date: str
+    data: Mapping[str, str] = field(default_factory=dict)
+    flagged_spam: bool = False  # the backend's own spam filter put it there
+
+
+class Source(Protocol):
+    """What pull needs from a backend."""
+
+    name: str
+    can_delete: bool
+
+    def pages(self) -> Iterator[list[Submission]]:
+        """Yield submissions page by page, so each page is on disk before the next is fetched."""
+        ...
+
+    def delete(self, submission: Submission) -> None:
+        """Remove a submission at the backend (only called once it is safe on disk)."""
+        ...
+
+
+def stable_key(source: str, raw_id: Any, item: Any) -> str:
+    """`<source>-<id>` when the id is a safe short slug, else a hash of it (or of the content)."""
+    raw = "" if raw_id is None else str(raw_id)
+    if raw and RAW_ID.match(raw) and len(source) + 1 + len(raw) <= 64:
+        return f"{source}-{raw}"
+    basis = raw if raw else json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
+    return f"{source}-h{hashlib.sha256(basis.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}"
+
+
+def flatten(value: Any) -> str:
+    """A form value as text: lists joined, None empty, anything nested as JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else ""
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return ", ".join(flatten(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def utc_iso(value: Any, fallback: dt.datetime) -> str:
+    """A timestamp (ISO string or epoch seconds/ms) as UTC `YYYY-MM-DDTHH:MM:SSZ`."""
+    when = fallback
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            when = dt.datetime.fromtimestamp(value / 1000 if value > 1e11 else value, dt.timezone.utc)
+        elif isinstance(value, str) and value.strip():
+            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        when = fallback
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def token(settings: Mapping[str, Any], where: str, default_env: str | None, env: Mapping[str, str]) -> str | None:
+    """The secret from the environment variable the config names (never from the config itself)."""
+    name = text(settings, "token_env", default_env, where)
+    if name is None:
+        return None
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"environment variable {name} ({where}.token_env) is not set; export the API token "
+                          "there")
+    return value
+
+
+def dig(item: Any, path: str) -> Any:
+    """Follow a dotted path (`data.name`) into nested mappings."""
+    for part in path.split("."):
+        if not isinstance(item, dict):
+            return None
+        item = item.get(part)
+    return item
+
+
+def make(config: IntakeConfig, fetcher: Fetcher, env: Mapping[str, str], now: dt.datetime) -> Source:
+    """The configured source, its settings validated."""
+    from intake.sources import formspree, jsonapi, netlify
+
+    modules = {"netlify": netlify, "formspree": formspree, "json": jsonapi}
+    module = modules[config.source]
+    check_keys(config.source_settings, module.SETTINGS, f"intake.{config.source}")
+    return module.build(config.source_settings, fetcher, env, now)

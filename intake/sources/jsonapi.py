@@ -1,0 +1,86 @@
+"""A generic JSON endpoint: a list of submissions, an optional Bearer token and a field mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator, Mapping
+
+from intake.config import mapping, text
+from intake.errors import ConfigError
+from intake.http import Fetcher, FetchError
+from intake.sources import Submission, dig, flatten, stable_key, token, utc_iso
+
+SETTINGS = ("url", "token_env", "items", "id_field", "date_field", "next_field", "fields")
+WHERE = "intake.json"
+OUR_FIELDS = ("topic", "parent", "name", "email", "website", "body", "consent", "bot-field", "_gotcha",
+              "form_loaded_at", "ip", "user_agent", "referrer")
+MAX_PAGES = 100_000
+
+
+class JsonEndpoint:
+    """Follows `next` (a URL in the body) or a Link rel=next header until neither is there."""
+
+    name = "json"
+    can_delete = False
+
+    def __init__(self, fetcher: Fetcher, *, url: str, secret: str | None, items: str | None, id_field: str,
+                 date_field: str, next_field: str, fields: Mapping[str, str], now: dt.datetime) -> None:
+        self.fetcher, self.url, self.items = fetcher, url, items
+        self.headers = {"User-Agent": "zukunftsthemen-intake"}
+        if secret:
+            self.headers["Authorization"] = f"Bearer {secret}"
+        self.id_field, self.date_field, self.next_field = id_field, date_field, next_field
+        self.fields, self.now = fields, now
+
+    def pages(self) -> Iterator[list[Submission]]:
+        """Every page; a URL seen twice ends the run instead of looping forever."""
+        url: str | None = self.url
+        visited: set[str] = set()
+        while url and len(visited) < MAX_PAGES:
+            if url in visited:
+                raise FetchError(f"{url}: pagination loops back to a page already read")
+            visited.add(url)
+            body, response = self.fetcher.get_json(url, headers=self.headers)
+            items = dig(body, self.items) if self.items else body
+            if items is None and isinstance(body, dict):
+                items = body.get("submissions", body.get("items"))
+            if not isinstance(items, list):
+                raise FetchError(f"{url}: no list of submissions (check {WHERE}.items)")
+            yield [self.parse(item) for item in items]
+            following = dig(body, self.next_field) if isinstance(body, dict) else None
+            if not following and "next" in response.links:
+                following = response.links["next"].get("url")
+            url = str(response.url.join(str(following))) if following else None
+
+    def parse(self, item: Any) -> Submission:
+        """Map the endpoint's names to ours (dotted paths reach into nested objects)."""
+        if not isinstance(item, dict):
+            raise FetchError(f"unexpected submission in JSON response: {type(item).__name__}")
+        data = {ours: flatten(dig(item, theirs)) for ours, theirs in self.fields.items()
+                if dig(item, theirs) is not None}
+        raw_id = dig(item, self.id_field)
+        return Submission(key=stable_key(self.name, raw_id, item), source=self.name,
+                          source_id=None if raw_id is None else str(raw_id),
+                          date=utc_iso(dig(item, self.date_field), self.now), data=data)
+
+    def delete(self, submission: Submission) -> None:
+        """Not supported for a generic endpoint."""
+
+
+def build(settings: Mapping[str, Any], fetcher: Fetcher, env: Mapping[str, str], now: dt.datetime) -> JsonEndpoint:
+    """Validate `intake.json` and make the source."""
+    url = text(settings, "url", None, WHERE)
+    if not url or not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{WHERE}.url: required, an http(s) URL")
+    raw_fields = mapping(settings.get("fields"), f"{WHERE}.fields")
+    fields = {name: name for name in OUR_FIELDS}
+    for ours, theirs in raw_fields.items():
+        if ours not in OUR_FIELDS:
+            raise ConfigError(f"{WHERE}.fields.{ours}: unknown field (ours are: {', '.join(OUR_FIELDS)})")
+        fields[ours] = text(raw_fields, ours, None, f"{WHERE}.fields") or ours
+    return JsonEndpoint(fetcher, url=url, secret=token(settings, WHERE, None, env),
+                        items=text(settings, "items", None, WHERE),
+                        id_field=text(settings, "id_field", "id", WHERE) or "id",
+                        date_field=text(settings, "date_field", "created_at", WHERE) or "created_at",
+                        next_field=text(settings, "next_field", "next", WHERE) or "next",
+                        fields=fields, now=now)

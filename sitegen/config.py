@@ -1,0 +1,95 @@
+"""content/site.yaml: the site's settings and the city's facts for the legal pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import schema as s
+from .errors import Problems
+from .source import SourceError, read_yaml
+
+FORM_PROVIDERS = ("netlify", "formspree", "url")
+
+RULES: dict[str, s.Rule] = {
+    "title": s.text(required=True, example="Zukunftsthemen Jena"),
+    "tagline": s.text(),
+    "city": s.text(required=True, example="Jena"),
+    "base_url": s.url(example="https://zukunft.example.de"),
+    "form": s.struct(
+        provider=s.choice(*FORM_PROVIDERS, default="netlify"),
+        name=s.text(default="kommentare"),
+        formspree_id=s.text(),
+        action=s.url(),
+    ),
+    "operator": s.struct(
+        name=s.text(), legal_form=s.text(), address=s.text(), represented_by=s.text(),
+        email=s.text(), phone=s.text(), vat_id=s.text(),
+    ),
+    "responsible": s.struct(name=s.text(), address=s.text()),
+    "privacy": s.struct(
+        dpo_contact=s.text(), supervisory_authority=s.text(), cdn=s.text(), form_processor=s.text(),
+    ),
+    "accessibility": s.struct(
+        status=s.text(), evaluated_on=s.DATE, contact=s.text(),
+        enforcement_body=s.text(), enforcement_url=s.url(),
+    ),
+    "intake": s.Rule("any"),
+}
+
+# The facts the legal pages need; unfilled ones are an editor's to-do, never invented.
+FACTS = {
+    "base_url": "the site's public address (feeds, sitemap and calendars need it)",
+    "operator.name": "Impressum: who runs the site (§5 DDG)",
+    "operator.address": "Impressum: postal address (§5 DDG)",
+    "operator.represented_by": "Impressum: who represents the operator (§5 DDG)",
+    "operator.email": "Impressum: e-mail contact (§5 DDG)",
+    "operator.phone": "Impressum: a second quick way of contact (§5 DDG)",
+    "responsible.name": "Impressum: person responsible for content (§18 Abs. 2 MStV)",
+    "responsible.address": "Impressum: address of the person responsible (§18 Abs. 2 MStV)",
+    "privacy.dpo_contact": "Datenschutz: contact of the data protection officer (Art. 13 GDPR)",
+    "privacy.cdn": "Datenschutz: the CDN/hosting provider that serves the site (a recipient)",
+    "accessibility.contact": "Barrierefreiheit: where visitors report barriers",
+    "accessibility.enforcement_body": "Barrierefreiheit: the enforcement body (Durchsetzungsstelle)",
+    "accessibility.evaluated_on": "Barrierefreiheit: when the statement was last reviewed",
+}
+
+
+def load_config(root: Path, problems: Problems) -> dict[str, Any]:
+    """Read and validate content/site.yaml; problems are recorded, defaults fill the gaps."""
+    path = root / "content" / "site.yaml"
+    if not path.exists():
+        problems.add(path, 1, "content/site.yaml is missing", "every site needs one: copy it from the example site")
+        return {"title": "", "city": "", "form": {"provider": "netlify", "name": "kommentare"}}
+    try:
+        src = read_yaml(path)
+    except SourceError as exc:
+        problems.add(path, exc.line, exc.message, exc.hint)
+        return {"title": "", "city": "", "form": {"provider": "netlify", "name": "kommentare"}}
+    v = s.Validator(src.lines, lambda line, msg, hint: problems.add(path, line, msg, hint))
+    config = v.mapping(src.data, RULES)
+    for group in ("form", "operator", "responsible", "privacy", "accessibility"):
+        if config[group] is None:
+            config[group] = v.mapping({}, RULES[group].fields)
+    form = config["form"]
+    if form["provider"] == "formspree" and not form["formspree_id"]:
+        v.error(("form",), "form.provider is formspree but form.formspree_id is missing",
+                "copy the id from your Formspree form's address (…/f/<id>)")
+    if form["provider"] == "url" and not form["action"]:
+        v.error(("form",), "form.provider is url but form.action is missing", "give the address the form posts to")
+    if config["base_url"]:
+        config["base_url"] = config["base_url"].rstrip("/")
+    config["intake"] = config["intake"] or {}
+    return config
+
+
+def missing_facts(config: dict[str, Any]) -> list[str]:
+    """The facts from FACTS that site.yaml leaves empty, as to-do lines."""
+    todo = []
+    for key, why in FACTS.items():
+        value: Any = config
+        for part in key.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value in (None, ""):
+            todo.append(f"content/site.yaml: '{key}' is not filled in: {why}")
+    return todo

@@ -1,0 +1,57 @@
+"""Content errors that name the file and line, collected so an editor sees all of them at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ContentError:
+    """One mistake in one content file, with an optional hint on how to fix it."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+@dataclass
+class Problems:
+    """Collects content errors across all files; the build stops only after reading everything."""
+
+    root: Path
+    errors: list[ContentError] = field(default_factory=list)
+
+    def add(self, path: Path | str, line: int, message: str, hint: str = "") -> None:
+        """Record an error at path:line (the path is shown relative to the site root)."""
+        self.errors.append(ContentError(self.show(path), max(line, 1), message, hint))
+
+    def show(self, path: Path | str) -> str:
+        """The path as an editor knows it: relative to the site root where possible."""
+        p = Path(path)
+        try:
+            return p.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+class BuildError(Exception):
+    """Raised when content errors stop the build; carries every error found."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(errors, key=lambda e: (e.path, e.line, e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def report(self) -> str:
+        """A human-readable block listing every error and how many there are."""
+        n = len(self.errors)
+        head = f"The build stopped: {n} problem{'s' if n != 1 else ''} in the content."
+        return head + "\n" + "\n".join(str(e) for e in self.errors)

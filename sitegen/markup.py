@@ -1,0 +1,59 @@
+"""Text to HTML: editors' Markdown, and visitors' plain-text comments (escaped, autolinked)."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+from markdown.extensions.toc import slugify_unicode
+from markupsafe import Markup, escape
+
+EXTENSIONS = ["extra", "toc", "sane_lists"]
+EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}}
+
+_md: markdown.Markdown | None = None
+
+
+def markdown_to_html(text: str) -> str:
+    """Render an editor's Markdown (trusted: editors commit it) to HTML."""
+    global _md
+    if _md is None:  # one converter per process; reset() is cheaper than a new one
+        _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
+                                output_format="html")
+    html = _md.reset().convert(text)
+    return html
+
+
+URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
+TRAILING = ".,;:!?)]}'\"»“”’"
+
+
+def comment_to_html(body: str) -> Markup:
+    """Render a visitor's plain text: escaped, paragraphs on blank lines, http(s) URLs linked."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip())]
+    parts = []
+    for para in paragraphs:
+        if not para.strip():
+            continue
+        lines = [_autolink(line) for line in para.split("\n")]
+        parts.append(Markup("<p>") + Markup("<br>\n").join(lines) + Markup("</p>"))
+    return Markup("\n").join(parts)
+
+
+def _autolink(line: str) -> Markup:
+    """Escape a line and turn bare http(s) URLs into nofollow links."""
+    out = Markup("")
+    pos = 0
+    for match in URL.finditer(line):
+        url = match.group(0)
+        cut = len(url.rstrip(TRAILING))
+        if url[:cut].count("(") > url[:cut].count(")") and url[cut:cut + 1] == ")":
+            cut += 1  # keep a closing bracket that belongs to the URL (Wikipedia style)
+        url = url[:cut]
+        if len(url) <= len("https://"):
+            continue
+        start = match.start()
+        out += escape(line[pos:start])
+        out += Markup('<a href="{0}" rel="nofollow ugc noopener">{0}</a>').format(url)
+        pos = start + len(url)
+    return out + escape(line[pos:])

@@ -1,0 +1,148 @@
+"""The site as frozen data: what templates and outputs read, never files or YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Person:
+    """A topic's Themenpate: a named sponsor with a role."""
+
+    name: str
+    role: str
+    photo: str | None = None
+    photo_credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Interview:
+    """A press interview; the URL may still be missing (an editor's to-do)."""
+
+    title: str
+    url: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A downloadable document such as a PDF."""
+
+    title: str
+    format: str
+    url: str | None = None
+    size: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image with its alternative text and credit."""
+
+    src: str
+    alt: str
+    credit: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A Zukunftsthema page."""
+
+    slug: str
+    source: str
+    title: str
+    body_html: str
+    subtitle: str | None = None
+    category: str = "Zukunftsthema"
+    summary: str | None = None
+    date: dt.date | None = None
+    themenpate: Person | None = None
+    interview: Interview | None = None
+    documents: tuple[Document, ...] = ()
+    image: Image | None = None
+    comments: str = "open"
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+
+    @property
+    def url(self) -> str:
+        return f"/themen/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an event happens: a place, an address, or an online link."""
+
+    name: str
+    address: str | None = None
+    online_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A Termin with time-zone-aware start and end."""
+
+    slug: str
+    source: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    location: Location
+    body_html: str
+    topics: tuple[str, ...] = ()
+    registration_url: str | None = None
+    status: str = "scheduled"
+
+    @property
+    def url(self) -> str:
+        return f"/termine/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A plain page such as the Impressum; `layout` adds facts from site.yaml."""
+
+    slug: str
+    source: str
+    title: str
+    body_html: str
+    layout: str = "default"
+    footer: bool = False
+    order: int = 100
+    summary: str | None = None
+
+    @property
+    def url(self) -> str:
+        return f"/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An approved visitor comment or official reply (public fields only)."""
+
+    id: str
+    topic: str
+    parent: str | None
+    name: str
+    body: str
+    date: dt.datetime
+    official: str | None
+    moderated_at: dt.datetime | None
+    moderated_by: str | None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the build knows, loaded and validated before anything is written."""
+
+    config: dict[str, Any]
+    topics: tuple[Topic, ...]
+    events: tuple[Event, ...]
+    pages: tuple[Page, ...]
+    comments: tuple[Comment, ...]
+    todos: tuple[str, ...] = field(default=())
+
+    def topic(self, slug: str) -> Topic | None:
+        return next((t for t in self.topics if t.slug == slug), None)

@@ -1,0 +1,110 @@
+"""Machine-readable outputs: Atom feeds, sitemap, robots.txt, open data, JSON-LD, calendars."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Iterable
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+
+from . import dates, ical
+from .model import Event, Site
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
+
+
+def base(site: Site) -> str:
+    """The absolute base URL, or '' (relative URLs) while base_url is an editor's to-do."""
+    return site.config.get("base_url") or ""
+
+
+def calendar(site: Site, events: Iterable[Event]) -> bytes:
+    return ical.calendar(events, f"{site.config['title']}: Termine", base(site))
+
+
+def _when(value: dt.date | None) -> dt.datetime:
+    """A date as a UTC datetime (midnight), for feeds."""
+    if value is None:
+        return EPOCH
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+
+
+def topics_feed(site: Site, env: jinja2.Environment) -> bytes:
+    """Atom feed of the topics, newest first."""
+    root = base(site)
+    entries = [{"title": t.title, "url": root + t.url, "updated": _when(t.date),
+                "summary": t.summary or t.subtitle or "", "content": None}
+               for t in sorted(site.topics, key=lambda t: (_when(t.date), t.slug), reverse=True)]
+    return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries)
+
+
+def comments_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
+    """Atom feed of the most recently published comments."""
+    root = base(site)
+    titles = {t.slug: t.title for t in site.topics}
+    newest = sorted(site.comments, key=lambda c: (c.moderated_at or c.date, c.id), reverse=True)[:limit]
+    entries = [{"title": f"{c.name} zu {titles[c.topic]}", "url": f"{root}/themen/{c.topic}/#kommentar-{c.id}",
+                "updated": c.moderated_at or c.date, "summary": "", "content": c.body} for c in newest]
+    return _atom(env, site, "Neue Kommentare", "/feeds/kommentare.xml", entries)
+
+
+def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: list[dict]) -> bytes:
+    updated = max((e["updated"] for e in entries), default=EPOCH)
+    xml = env.get_template("atom.xml").render(
+        site=site.config, title=title, self_url=base(site) + path, home=base(site) + "/",
+        updated=dates.iso(updated), entries=[dict(e, updated=dates.iso(e["updated"])) for e in entries])
+    return xml.encode("utf-8")
+
+
+def sitemap(site: Site, urls: list[str]) -> bytes:
+    """sitemap.xml listing every HTML page."""
+    root = base(site)
+    body = "".join(f"  <url><loc>{xml_escape(root + u)}</loc></url>\n" for u in sorted(urls))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{body}</urlset>\n").encode("utf-8")
+
+
+def robots(site: Site) -> bytes:
+    lines = ["User-agent: *", "Allow: /", "Disallow: /danke/"]
+    if base(site):
+        lines.append(f"Sitemap: {base(site)}/sitemap.xml")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def open_data(site: Site) -> bytes:
+    """The approved comments as JSON: public fields only (no moderator, no personal data)."""
+    items = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
+              "date": dates.iso(c.date), "official": c.official} for c in site.comments]
+    doc = {"title": f"{site.config['title']}: Kommentare", "count": len(items), "comments": items}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def event_jsonld(site: Site, event: Event) -> Markup:
+    """schema.org Event as JSON-LD, safe to put inside a <script> element."""
+    loc = event.location
+    places = []
+    if loc.address or not loc.online_url:
+        places.append({"@type": "Place", "name": loc.name, "address": loc.address or loc.name})
+    if loc.online_url:
+        places.append({"@type": "VirtualLocation", "url": loc.online_url})
+    mode = ("Mixed" if len(places) == 2 else "Online" if loc.online_url else "Offline") + "EventAttendanceMode"
+    data = {
+        "@context": "https://schema.org", "@type": "Event", "name": event.title,
+        "startDate": event.start.isoformat(), "endDate": event.end.isoformat(),
+        "eventStatus": "https://schema.org/" + EVENT_STATUS[event.status],
+        "eventAttendanceMode": "https://schema.org/" + mode,
+        "location": places[0] if len(places) == 1 else places,
+        "url": base(site) + event.url,
+        "description": ical.plain(event.body_html),
+        "organizer": {"@type": "Organization", "name": (site.config.get("operator") or {}).get("name") or site.config["title"]},
+    }
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # '<', '>' and '&' as escapes so no text can close the <script> element
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
