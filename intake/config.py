@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -54,12 +54,12 @@ class IntakeConfig:
 
     root: Path
     source: str = "netlify"
-    source_settings: Mapping[str, Any] = MappingProxyType({})
+    source_settings: Mapping[str, Any] = field(default_factory=dict)
     inbox: Path = Path(".inbox")
     retention_days: int = 180
     hash_key_env: str = "INTAKE_HASH_KEY"
     hash_key_file: Path | None = None
-    official_names: Mapping[str, str] = MappingProxyType({"stadt": "Stadt"})
+    official_names: Mapping[str, str] = field(default_factory=lambda: {"stadt": "Stadt"})
     spam: SpamRules = SpamRules()
     limits: Limits = Limits()
     http: HttpPolicy = HttpPolicy()

@@ -1,0 +1,120 @@
+"""Command line: argument parsing, the runtime the commands get, and exit codes (0 ok, 1 failed, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence, TextIO
+
+import httpx
+
+from intake import commands
+from intake.entry import STATUSES
+from intake.errors import ConfigError, RunError
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything from outside the process, injectable so tests need no monkeypatching."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: TextIO = sys.stdin
+    stdout: TextIO = sys.stdout
+    stderr: TextIO = sys.stderr
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+
+    def now(self) -> dt.datetime:
+        """The current time in UTC."""
+        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+
+    def stamp(self) -> str:
+        """The current time as the UTC ISO 8601 string the files use."""
+        return self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def say(self, text: str) -> None:
+        """A line for the editor on stdout."""
+        self.stdout.write(text + "\n")
+
+    def warn(self, text: str) -> None:
+        """A line on stderr."""
+        self.stderr.write(text + "\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `python -m intake` parser with every sub-command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                        help="site root holding content/site.yaml (default: current directory)")
+    top = argparse.ArgumentParser(prog="python -m intake", parents=[common],
+                                  description="Pull comment submissions into the private inbox, review and "
+                                              "publish them. Exit codes: 0 ok, 1 failed run, 2 usage or config.")
+    subs = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def sub(name: str, text: str) -> argparse.ArgumentParser:
+        return subs.add_parser(name, parents=[common], help=text, description=text)
+
+    sub("pull", "fetch new submissions from the form backend into the inbox (exactly once)")
+    listing = sub("list", "list inbox entries, oldest first")
+    listing.add_argument("--status", choices=STATUSES + ("all",),
+                         help="only entries with this status (default: all but erased)")
+    sub("show", "show one entry in full, with its spam and validation reasons").add_argument("id")
+    by = argparse.ArgumentParser(add_help=False)
+    by.add_argument("--by", help="editor name recorded as moderated_by (default: $INTAKE_EDITOR or $USER)")
+    approve = subs.add_parser("approve", parents=[common, by], help="publish entries to content/kommentare/",
+                              description="publish entries to content/kommentare/ (rebuild and commit after)")
+    approve.add_argument("ids", nargs="+", metavar="ID")
+    approve.add_argument("--official", choices=("stadt", "themenpate"), help="show an official badge")
+    reject = subs.add_parser("reject", parents=[common, by], help="reject entries (kept out of content/)",
+                             description="reject entries; a published one is taken off again")
+    reject.add_argument("ids", nargs="+", metavar="ID")
+    reject.add_argument("--reason", help="why, for the record in the inbox")
+    subs.add_parser("spam", parents=[common, by], help="mark entries as spam",
+                    description="mark entries as spam; a published one is taken off again"
+                    ).add_argument("ids", nargs="+", metavar="ID")
+    subs.add_parser("review", parents=[common, by], help="decide pending entries one by one with single keys",
+                    description="interactive review: a approve, r reject, s spam, n next, q quit")
+    reply = subs.add_parser("reply", parents=[common, by], help="publish an official reply to a comment",
+                            description="publish an official reply (text from --text or stdin)")
+    reply.add_argument("id", help="id of the published comment to answer")
+    reply.add_argument("--as", dest="role", required=True, choices=("stadt", "themenpate"))
+    reply.add_argument("--text", help="the reply; read from stdin when missing")
+    reply.add_argument("--name", help="display name (default: intake.official_names or the topic's Themenpate)")
+    sub("forget", "erase every submission and published comment of an e-mail address").add_argument("email")
+    sub("purge", "remove personal data older than intake.retention_days")
+    sub("stats", "counts by status, source, topic and rule, without personal data")
+    return top
+
+
+HANDLERS = {"pull": commands.pull, "list": commands.listing, "show": commands.show, "approve": commands.approve,
+            "reject": commands.reject, "spam": commands.spam, "review": commands.review,
+            "reply": commands.reply, "forget": commands.forget, "purge": commands.purge,
+            "stats": commands.stats}
+
+
+def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:
+    """Run one command; returns the exit code."""
+    import os
+
+    rt = runtime or Runtime(env=os.environ)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 after --help
+        return int(exc.code or 0)
+    root = getattr(args, "root", None) or Path(".")
+    try:
+        return HANDLERS[args.command](args, root.resolve(), rt)
+    except ConfigError as exc:
+        rt.warn(f"configuration error: {exc}")
+        return 2
+    except RunError as exc:
+        rt.warn(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        rt.warn("interrupted; everything written so far is complete (writes are atomic)")
+        return 1

@@ -1,0 +1,91 @@
+"""Interactive review: one pending submission at a time, single keys to decide."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections import Counter
+from typing import Callable, Iterator, TextIO
+
+from intake import display, publish
+from intake.config import IntakeConfig
+from intake.errors import RunError
+from intake.inbox import Inbox
+
+PROMPT = "[a]pprove  [r]eject  [s]pam  [n]ext  [q]uit  > "
+HELP = "a approve and publish · r reject · s mark as spam · n skip for now · q quit"
+
+
+@contextlib.contextmanager
+def single_keys(stream: TextIO) -> Iterator[Callable[[], str]]:
+    """Read one key at a time: cbreak mode on a terminal, plain reads from a pipe or test stream."""
+    if not stream.isatty():
+        yield lambda: stream.read(1)
+        return
+    import termios
+    import tty
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield lambda: os.read(fd, 4).decode("utf-8", "replace")[:1]
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def next_key(read: Callable[[], str]) -> str:
+    """The next meaningful key; end of input means quit."""
+    while True:
+        key = read()
+        if key == "":
+            return "q"
+        if key not in "\r\n\t ":
+            return key.lower()
+
+
+def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], str], out: TextIO,
+           now: Callable[[], str]) -> Counter[str]:
+    """Walk the pending entries oldest first; returns how many got which decision."""
+    done: Counter[str] = Counter()
+    pending = [e.key for e in inbox.entries() if e.status == "pending"]
+    out.write(f"{len(pending)} pending submission(s). {HELP}\n")
+    for number, key in enumerate(pending, 1):
+        entry = inbox.get(key)
+        if entry.status != "pending":
+            continue  # decided elsewhere since we started
+        out.write(f"\n── {number}/{len(pending)} " + "─" * 40 + f"\n{display.card(entry)}\n")
+        while True:
+            out.write(PROMPT)
+            out.flush()
+            key_pressed = next_key(read)
+            out.write(key_pressed + "\n")
+            try:
+                if key_pressed == "a":
+                    out.write(publish.approve(config, inbox, entry, by=by, official=None, now=now()) + "\n")
+                    done["approved"] += 1
+                elif key_pressed in ("r", "s"):
+                    status = "rejected" if key_pressed == "r" else "spam"
+                    out.write(publish.decline(config, inbox, entry, status=status, by=by, reason=None,
+                                              now=now()) + "\n")
+                    done[status] += 1
+                elif key_pressed == "n":
+                    done["skipped"] += 1
+                elif key_pressed == "q":
+                    out.write(summary(done) + "\n")
+                    return done
+                else:
+                    out.write(HELP + "\n")
+                    continue
+            except RunError as exc:
+                out.write(f"cannot do that: {exc}\n")
+                continue
+            break
+    out.write(summary(done) + "\n")
+    return done
+
+
+def summary(done: Counter[str]) -> str:
+    """One line of what the session decided."""
+    parts = [f"{done[k]} {k}" for k in ("approved", "rejected", "spam", "skipped") if done[k]]
+    return "review finished: " + (", ".join(parts) if parts else "nothing decided")
