@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .assets import fingerprint
+from .assets import fingerprint, media
 from .errors import BuildError
 from .load import load
 from .render import environment, render
@@ -21,6 +21,7 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     assets = fingerprint(theme_dir(root, "static"))
     env = environment(theme_dir(root, "templates"), assets)
     pages = list(render(site, env, assets, today or dt.date.today()))  # all rendered before any write
+    pages += media(root / "content" / "dateien").items()
     return write(pages, Path(out))
 
 

@@ -24,6 +24,20 @@ def markdown_to_html(text: str) -> str:
     return html
 
 
+# Code points that HTML and XML forbid in text (C0/C1 controls, noncharacters, lone surrogates).
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff"
+                       + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17)) + "]")
+
+
+def clean(value: object) -> object:
+    """Drop forbidden code points from text on its way into a page, keeping Markup as Markup."""
+    if isinstance(value, Markup):
+        return Markup(FORBIDDEN.sub("", value))
+    if isinstance(value, str):
+        return FORBIDDEN.sub("", value)
+    return value
+
+
 URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}'\"»“”’"
 

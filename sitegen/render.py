@@ -10,7 +10,7 @@ import jinja2
 
 from . import dates, outputs
 from .assets import Assets
-from .markup import comment_to_html
+from .markup import clean, comment_to_html
 from .model import Site
 from .threads import count, threads
 
@@ -26,6 +26,7 @@ def environment(templates: Path, assets: Assets) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=clean,  # every value printed into a page or feed loses forbidden code points
     )
     env.filters.update(
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,

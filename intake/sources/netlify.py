@@ -44,7 +44,7 @@ class Netlify:
                          f"check {WHERE}.form_name")
 
     def pages(self) -> Iterator[list[Submission]]:
-        """Verified submissions, then spam, until a short page or a Link header without rel=next."""
+        """Verified submissions, then spam, page by page."""
         form_id = self.find_form()
         states = [None, "spam"] if self.include_spam else [None]
         for state in states:
@@ -64,9 +64,11 @@ class Netlify:
                     raise FetchError(f"{url}: page {page} repeats earlier submissions; pagination does not advance")
                 seen |= keys
                 yield batch
-                if len(items) < self.per_page:
-                    break
-                if "link" in response.headers and "next" not in response.links:
+                # A Link header is authoritative (the server may cap per_page); without one, a short page ends.
+                if "link" in response.headers:
+                    if "next" not in response.links or not items:
+                        break
+                elif len(items) < self.per_page:
                     break
                 page += 1
 

@@ -1,0 +1,164 @@
+"""`python build.py serve`: build, serve on 127.0.0.1, rebuild on change, reload the browser.
+
+The reload script and the error banner are injected into responses by this server only;
+the files in the output folder are exactly what a normal build writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from markupsafe import escape
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from . import build, theme_dir
+from .errors import BuildError
+from .write import WriteError
+
+RELOAD_JS = b"""(function () {
+  var seen = null;
+  function poll() {
+    fetch("/__preview/version", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (s) { var v = s.version + ":" + (s.error || "");
+        if (seen !== null && v !== seen) { location.reload(); } seen = v; })
+      .catch(function () {}).finally(function () { setTimeout(poll, 300); });
+  }
+  poll();
+})();
+"""
+
+
+class Preview:
+    """Rebuilds the site on demand and remembers the last error; the server reads its state."""
+
+    def __init__(self, root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
+                 debounce: float = 0.15, log=print):
+        self.root, self.out, self.today, self.drafts = Path(root), Path(out), today, drafts
+        self.debounce, self.log = debounce, log
+        self.version = 0
+        self.error: str | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def rebuild(self) -> None:
+        """Build; on a content error keep the last good build and show the error."""
+        with self._lock:
+            try:
+                report = build(self.root, self.out, today=self.today, drafts=self.drafts)
+            except (BuildError, WriteError) as exc:
+                self.error = exc.report() if isinstance(exc, BuildError) else str(exc)
+                self.log(self.error)
+            except Exception as exc:  # a template bug must not kill the preview either
+                self.error = f"{type(exc).__name__}: {exc}"
+                self.log(f"build failed: {self.error}")
+            else:
+                self.error = None
+                self.log(f"rebuilt: {len(report.written)} written, {len(report.removed)} removed")
+            self.version += 1
+
+    def changed(self, event: FileSystemEvent | None = None) -> None:
+        """Schedule a rebuild; bursts of saves within the debounce window build once."""
+        if self._timer:
+            self._timer.cancel()
+        self._timer = threading.Timer(self.debounce, self.rebuild)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watched(self) -> list[Path]:
+        folders = [self.root / "content", theme_dir(self.root, "templates"), theme_dir(self.root, "static")]
+        return [f for f in folders if f.is_dir()]
+
+
+class _OnChange(FileSystemEventHandler):
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reading a file is not a change
+        name = Path(str(event.src_path)).name
+        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            return  # editors' temporary files
+        self.preview.changed(event)
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, format: str, *args) -> None:  # keep the terminal for build messages
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/__preview/version"):
+            return self._send(200, "application/json", json.dumps(
+                {"version": self.preview.version, "error": self.preview.error}).encode())
+        if self.path.startswith("/__preview/reload.js"):
+            return self._send(200, "text/javascript", RELOAD_JS)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            return self._send(200, "text/html; charset=utf-8", self._inject(path.read_bytes()))
+        if not path.exists():
+            page = Path(self.directory) / "404.html"
+            body = self._inject(page.read_bytes()) if page.is_file() else b"not found"
+            return self._send(404, "text/html; charset=utf-8", body)
+        return super().do_GET()
+
+    def _inject(self, html: bytes) -> bytes:
+        """Add the reload script and, after a failed build, the error in the page."""
+        extra = '<script src="/__preview/reload.js"></script>'
+        if self.preview.error:
+            extra = (f'<div role="alert" style="position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;'
+                     f'background:#fff3f3;color:#000;border-top:4px solid #b00020;padding:1rem;z-index:99">'
+                     f'<p><strong>Vorschau: Der letzte Build ist fehlgeschlagen; Sie sehen den letzten guten Stand.'
+                     f'</strong></p><pre id="sitegen-error">{escape(self.preview.error)}</pre></div>') + extra
+        return html.replace(b"</body>", extra.encode() + b"</body>", 1)
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def start(preview: Preview, port: int = 8000) -> tuple[ThreadingHTTPServer, Observer]:
+    """Build once, then serve and watch in background threads (port 0 picks a free port)."""
+    preview.rebuild()
+    preview.out.mkdir(parents=True, exist_ok=True)
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(preview.out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    observer = Observer()
+    for folder in preview.watched():
+        observer.schedule(_OnChange(preview), str(folder), recursive=True)
+    observer.start()
+    return server, observer
+
+
+def serve(root: Path, out: Path, port: int = 8000, today: dt.date | None = None, drafts: bool = False) -> int:
+    """Run the preview until Ctrl-C."""
+    preview = Preview(root, out, today=today, drafts=drafts, log=lambda m: print(m, file=sys.stderr, flush=True))
+    try:
+        server, observer = start(preview, port)
+    except OSError as exc:
+        print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port", file=sys.stderr)
+        return 2
+    print(f"Preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.shutdown()
+    return 0
