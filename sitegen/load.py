@@ -147,7 +147,7 @@ def _berlin(value: dt.datetime | None) -> dt.datetime | None:
 def _page(src: Source, html: str, problems: Problems) -> Page | None:
     d, v, before = _validate(src, rules.PAGE, problems)
     if src.path.stem in RESERVED:
-        v.error((), f"the page name '{src.path.stem}' is already used by the site itself",
+        problems.add(src.path, 1, f"the page name '{src.path.stem}' is already used by the site itself",
                 "rename the file, e.g. 'ueber-uns.md'")
     if len(problems.errors) > before:
         return None

@@ -44,17 +44,40 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
             return None, {}
         value = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # the context mark is where the broken construct began (e.g. an unclosed '['), the
+        # problem mark where the parser gave up, often at the end of the file
+        mark = exc.context_mark or exc.problem_mark
         line = first_line + (mark.line if mark else 0)
         raise SourceError(line, f"broken YAML: {exc.problem or exc.context}",
                           "check the indentation and quote values that contain ': ' or start with a special character") from None
     except yaml.YAMLError as exc:
         raise SourceError(first_line, f"broken YAML: {exc}") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2026-13-01
+        line, text_value = _bad_scalar(node)
+        raise SourceError(first_line + line, f"'{text_value}' cannot be read: {exc}",
+                          "put the value in quotes if it is meant as text, or fix the date") from None
     finally:
         loader.dispose()
     lines: Lines = {}
     _collect_lines(node, (), lines, first_line)
     return value, lines
+
+
+def _bad_scalar(node: yaml.Node) -> tuple[int, str]:
+    """Find the first scalar the safe loader cannot construct (only called after a failure)."""
+    stack = [node]
+    while stack:
+        n = stack.pop(0)
+        if isinstance(n, yaml.ScalarNode):
+            try:
+                SafeLoader("").construct_object(n)
+            except (ValueError, TypeError, OverflowError):
+                return n.start_mark.line, n.value
+        elif isinstance(n, yaml.MappingNode):
+            stack += [x for pair in n.value for x in pair]
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return 0, "a value"
 
 
 def _collect_lines(node: yaml.Node, key: tuple[Any, ...], lines: Lines, first: int) -> None:

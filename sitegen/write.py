@@ -26,7 +26,7 @@ class Report:
 def safe_path(out: Path, rel: str) -> Path:
     """Resolve a page path inside out, refusing absolute paths, '..' and odd names."""
     pure = PurePosixPath(rel)
-    if not rel or pure.is_absolute() or any(p in ("", ".", "..") for p in pure.parts) or "\\" in rel or "\x00" in rel:
+    if not rel or pure.is_absolute() or any(p in ("", ".", "..") for p in rel.split("/")) or "\\" in rel or "\x00" in rel:
         raise WriteError(f"refusing to write '{rel}': not a plain path inside the output folder")
     target = (out / pure).resolve()
     if not target.is_relative_to(out.resolve()):

@@ -1,0 +1,81 @@
+"""The whole build: golden output, determinism, writing only what changed, stale files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURE, REPO, TODAY, read_tree
+from sitegen import build
+from sitegen.write import MANIFEST
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def test_golden_output(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The fixture site builds to exactly the files in tests/golden/ (update: pytest --update-golden)."""
+    build(FIXTURE, tmp_path / "out", today=TODAY)
+    got = read_tree(tmp_path / "out")
+    if request.config.getoption("--update-golden"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(tmp_path / "out", GOLDEN)
+    want = read_tree(GOLDEN)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        assert got[name] == want[name], f"{name} differs from tests/golden/{name}"
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    build(FIXTURE, tmp_path / "a", today=TODAY)
+    build(FIXTURE, tmp_path / "b", today=TODAY)
+    assert read_tree(tmp_path / "a") == read_tree(tmp_path / "b")
+
+
+def test_rebuild_writes_only_changed_files(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(site_root, out, today=TODAY)
+    assert first.written and first.unchanged == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build(site_root, out, today=TODAY)
+    assert again.written == () and again.removed == ()
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+
+    topic = site_root / "content" / "themen" / "wohnen.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("abgeschlossen", "beendet"), encoding="utf-8")
+    edited = build(site_root, out, today=TODAY)
+    assert edited.written == ("themen/wohnen/index.html",)
+    assert "beendet" in (out / "themen/wohnen/index.html").read_text(encoding="utf-8")
+
+
+def test_deleted_topic_disappears_but_foreign_files_stay(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep-me.txt").write_text("deployed by someone else")
+    build(site_root, out, today=TODAY)
+    (site_root / "content" / "themen" / "wohnen.md").unlink()
+    event = site_root / "content" / "termine" / "online.md"
+    event.write_text(event.read_text(encoding="utf-8").replace(", wohnen]", "]"), encoding="utf-8")
+    report = build(site_root, out, today=TODAY)
+    assert "themen/wohnen/index.html" in report.removed
+    assert not (out / "themen" / "wohnen").exists()
+    assert (out / "keep-me.txt").exists()
+    assert "themen/wohnen/index.html" not in (out / MANIFEST).read_text()
+
+
+def test_drafts_are_not_published(tmp_path: Path) -> None:
+    build(FIXTURE, tmp_path / "out", today=TODAY)
+    assert not (tmp_path / "out" / "themen" / "entwurf").exists()
+    build(FIXTURE, tmp_path / "drafts", today=TODAY, drafts=True)
+    assert (tmp_path / "drafts" / "themen" / "entwurf" / "index.html").exists()
+
+
+def test_failed_build_writes_nothing(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    before = read_tree(out)
+    (site_root / "content" / "themen" / "kaputt.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(Exception):
+        build(site_root, out, today=TODAY)
+    assert read_tree(out) == before

@@ -1,0 +1,47 @@
+"""The writer: refuses paths outside the output folder and duplicate paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.write import WriteError, write
+
+
+@pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../x", "", "a//b", "a\\..\\b", "x\x00y", "./a"])
+def test_refuses_paths_outside(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(WriteError):
+        write([(bad, b"x")], tmp_path / "out")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_refuses_symlink_escape(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "link").symlink_to(tmp_path)
+    with pytest.raises(WriteError):
+        write([("link/evil.html", b"x")], out)
+    assert not (tmp_path / "evil.html").exists()
+
+
+def test_refuses_the_same_path_twice(tmp_path: Path) -> None:
+    with pytest.raises(WriteError, match="same path"):
+        write([("a.html", b"1"), ("a.html", b"2")], tmp_path)
+
+
+def test_only_changed_bytes_are_written(tmp_path: Path) -> None:
+    assert write([("a.html", b"1"), ("b/c.html", b"2")], tmp_path).written == ("a.html", "b/c.html")
+    report = write([("a.html", b"1"), ("b/c.html", b"3")], tmp_path)
+    assert report.written == ("b/c.html",) and report.unchanged == 1
+    assert (tmp_path / "b" / "c.html").read_bytes() == b"3"
+
+
+def test_tampered_manifest_never_deletes_outside(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    write([("a.html", b"1")], out)
+    (out / ".sitegen-files").write_text("a.html\n../victim.txt\n")
+    write([("a.html", b"1")], out)
+    assert victim.read_text() == "precious"
