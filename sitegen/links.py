@@ -76,4 +76,4 @@ def check_links(out: Path) -> list[str]:
                 problems.append(f"{rel}:{line}: broken link '{href}' (no such file in the site)")
             elif fragment and target in pages and fragment not in pages[target].ids:
                 problems.append(f"{rel}:{line}: broken anchor '{href}' (no id '{fragment}' on that page)")
-    return problems
+    return sorted(problems, key=lambda p: (p.split(":")[0], int(p.split(":")[1]), p))
