@@ -46,9 +46,15 @@ def normalise(data: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str], 
     return fields, personal, notes
 
 
+def forbidden(char: str) -> bool:
+    """Control characters and the noncharacters HTML forbids in text (the page would drop them)."""
+    point = ord(char)
+    return unicodedata.category(char) == "Cc" or 0xFDD0 <= point <= 0xFDEF or (point & 0xFFFE) == 0xFFFE
+
+
 def controls(value: str, allowed: str = "") -> bool:
-    """Whether value holds control characters other than the allowed ones."""
-    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in value)
+    """Whether value holds control characters or noncharacters other than the allowed ones."""
+    return any(forbidden(c) and c not in allowed for c in value)
 
 
 def check(fields: Mapping[str, str], personal: Mapping[str, str], limits: Limits, topics: set[str]) -> list[str]:
@@ -69,7 +75,7 @@ def check(fields: Mapping[str, str], personal: Mapping[str, str], limits: Limits
         if len(value) > limit:
             problems.append(f"{name}: {len(value)} characters, more than the limit of {limit}")
         if controls(value, allowed):
-            problems.append(f"{name}: contains control characters")
+            problems.append(f"{name}: contains control characters or noncharacters")
     email = personal.get("email", "")
     if email and (len(email) > limits.email or not EMAIL.match(email) or controls(email)):
         problems.append("email: not a valid e-mail address")
