@@ -11,7 +11,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import TODAY
+from sitetest import TODAY
 from sitegen import build
 from sitegen.markup import URL, clean
 
@@ -29,7 +29,7 @@ TEMPLATE_MARKUP = {
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory, blns: list[str]) -> tuple[Path, list[str]]:
-    from conftest import FIXTURE
+    from sitetest import FIXTURE
     import shutil
     root = tmp_path_factory.mktemp("blns") / "site"
     shutil.copytree(FIXTURE, root)

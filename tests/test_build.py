@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE, REPO, TODAY, read_tree
+from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import build
 from sitegen.write import MANIFEST
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURE, REPO, TODAY
+from sitetest import FIXTURE, REPO, TODAY
 from sitegen import build
 from sitegen.check import run_check
 from sitegen.links import check_links

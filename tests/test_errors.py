@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from sitetest import REPO
 from sitegen.errors import BuildError
 from sitegen.load import load
 

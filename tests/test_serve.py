@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, read_tree
+from sitetest import TODAY, read_tree
 from sitegen.serve import Preview, start
 
 
