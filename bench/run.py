@@ -381,7 +381,8 @@ def environment_note() -> str:
     return (f"Measured {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {os.cpu_count()} CPUs ({cpu}), "
             f"Python {platform.python_version()}; commit {commit}{' + uncommitted changes in sitegen/templates' if dirty else ''}. "
             f"Markdown {version('markdown')}, Jinja2 {version('jinja2')}, PyYAML {version('pyyaml')}, "
-            f"Pelican {version('pelican')}, Hugo {hugo_v}.\n")
+            f"Pelican {version('pelican')}, Hugo {hugo_v}. Load average after the run: "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine skews the times).\n")
 
 
 LEGEND = """\
@@ -394,6 +395,19 @@ See bench/README.md for what each row does.
 """
 
 
+SECTION = re.compile(r"^### N = (\d+) ", re.MULTILINE)
+
+
+def previous_sections(path: Path) -> dict[int, str]:
+    """The per-size sections of an earlier results file, so one size can be re-run alone."""
+    if not path.exists():
+        return {}
+    text = path.read_text(encoding="utf-8").split(LEGEND.split("\n")[0])[0]  # drop the legend
+    starts = [(m.start(), int(m.group(1))) for m in SECTION.finditer(text)]
+    ends = [start for start, _ in starts[1:]] + [len(text)]
+    return {n: text[start:end].rstrip("\n") + "\n" for (start, n), end in zip(starts, ends)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes (topics)")
@@ -403,11 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="processes for the floor (default 2)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
     args = parser.parse_args(argv)
-    sections = []
+    sections = previous_sections(args.out)  # sizes not measured now keep their last results
     for n in args.sizes:
         rows, stats = bench_size(n, args.runs, args.seed, args.jobs, args.timeout)
-        sections.append(table(n, rows, stats, args.runs))
-    text = "## Benchmark results\n\n" + environment_note() + "\n" + "\n".join(sections) + "\n" + LEGEND
+        lines = table(n, rows, stats, args.runs).split("\n", 2)
+        sections[n] = lines[0] + "\n\n" + environment_note() + "\n" + lines[2]
+    text = "## Benchmark results\n\n" + "\n".join(sections[n] for n in sorted(sections)) + "\n" + LEGEND
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print("\n" + text)

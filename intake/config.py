@@ -30,7 +30,7 @@ class SpamRules:
 class Limits:
     """Maximum lengths (in characters) per field."""
 
-    name: int = 100
+    name: int = 80  # the form's maxlength
     email: int = 254
     website: int = 200
     body: int = 5000

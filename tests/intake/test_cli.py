@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import Cli, intake_section, make_site
+from intake_support import Cli, intake_section, make_site
 from intake.cli import main
 from intake_fakes import FakeNetlify, mock_transport, submission
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO, intake_section, make_site
+from intake_support import REPO, intake_section, make_site
 from intake.inbox import Inbox
 from intake_fakes import Faults, FakeNetlify, serve, submission
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import REPO, Cli, make_site
+from intake_support import REPO, Cli, make_site
 from intake_fakes import FakeNetlify, mock_transport, submission
 
 

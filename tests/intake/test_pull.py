@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Cli, intake_section, make_site
+from intake_support import Cli, intake_section, make_site
 from intake.inbox import Inbox
 from intake_fakes import Faults, FakeNetlify, mock_transport, submission
 

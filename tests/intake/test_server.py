@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from conftest import Cli, intake_section, make_site
+from intake_support import Cli, intake_section, make_site
 from intake_fakes import Backend, Faults, FakeFormspree, FakeNetlify, Reply, as_json, formspree_item, serve, submission
 
 WIRE_FAULTS = Faults(seed=11, fail_rate=0.25, rate_limit_every=6, slow_every=23, slow_seconds=0.4)

@@ -1,0 +1,114 @@
+"""Unit tests of the small pieces: front matter, schema, markup, dates, calendars, outputs, assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from sitetest import FIXTURE
+from sitegen import ical
+from sitegen.assets import fingerprint
+from sitegen.dates import event_when, german_date, iso
+from sitegen.load import load
+from sitegen.markup import comment_to_html, markdown_to_html
+from sitegen.outputs import event_jsonld
+from sitegen.schema import Validator, dotted, text
+from sitegen.source import SourceError, parse_yaml, split_front_matter
+from sitegen.threads import count, threads
+
+
+def test_front_matter_split_and_body_line() -> None:
+    head, body, line = split_front_matter("---\ntitle: A\n---\nText\n")
+    assert (head, body, line) == ("title: A", "Text\n", 4)
+    assert split_front_matter("\ufeff---\n---\n")[0] == ""
+
+
+def test_yaml_lines_and_safe_loader() -> None:
+    value, lines = parse_yaml("a: 1\nb:\n  - c: 2\n", first_line=2)
+    assert value == {"a": 1, "b": [{"c": 2}]}
+    assert lines[("b", 0, "c")] == 4
+    with pytest.raises(SourceError, match="broken YAML"):
+        parse_yaml("!!python/object/apply:os.system ['true']\n")
+
+
+def test_validator_defaults_and_dotted_paths() -> None:
+    errors = []
+    v = Validator({(): 1}, lambda line, msg, hint: errors.append(msg))
+    assert v.mapping({}, {"t": text(default="x")}) == {"t": "x"}
+    assert dotted(("documents", 0, "url")) == "documents[1].url"
+    assert errors == []
+
+
+def test_comment_markup_escapes_and_links() -> None:
+    html = comment_to_html('<img src=x onerror=alert(1)> https://a.example/x?a=1&b=2.\n\nZwei\nZeilen')
+    assert html == ('<p>&lt;img src=x onerror=alert(1)&gt; <a href="https://a.example/x?a=1&amp;b=2" '
+                    'rel="nofollow ugc noopener">https://a.example/x?a=1&amp;b=2</a>.</p>\n<p>Zwei<br>\nZeilen</p>')
+    assert "<a" not in comment_to_html("javascript:alert(1) data:text/html,x ftp://x")
+    assert comment_to_html("(siehe https://de.wikipedia.org/wiki/Jena_(Stadt))").count("Jena_(Stadt)</a>)") == 1
+
+
+def test_markdown_has_tables_and_german_heading_ids() -> None:
+    html = markdown_to_html("## Über uns\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<h2 id="über-uns">Über uns</h2>' in html and "<table>" in html
+
+
+def test_german_dates() -> None:
+    start = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert german_date(dt.date(2026, 3, 5)) == "5. März 2026"
+    assert event_when(start, start + dt.timedelta(hours=2)) == "Dienstag, 1. Dezember 2026, 18:00 bis 20:00 Uhr"
+    assert iso(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)) == "2026-01-01T00:00:00Z"
+
+
+def test_ical_folds_at_75_octets_without_splitting_characters() -> None:
+    line = "DESCRIPTION:" + "Ä" * 100
+    folded = ical.fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+    assert ical.text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_calendar_has_rfc5545_essentials() -> None:
+    site = load(FIXTURE)
+    data = ical.calendar(site.events, "T", "https://x.example").decode("utf-8")
+    assert data.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and data.endswith("END:VCALENDAR\r\n")
+    assert "\n" not in data.replace("\r\n", "")
+    assert data.count("BEGIN:VEVENT") == 3 and data.count("BEGIN:VTIMEZONE") == 1
+    for key in ("UID:forum@x.example", "DTSTAMP:", "DTSTART;TZID=Europe/Berlin:20261201T180000",
+                "DTEND;TZID=Europe/Berlin:20261201T203000", "STATUS:CANCELLED", "STATUS:TENTATIVE",
+                "URL:https://x.example/termine/forum/"):
+        assert key in data, key
+    unfolded = data.replace("\r\n ", "")
+    assert "https://x.example/termine/forum/\r\nURL:" in unfolded  # the URL is in DESCRIPTION too
+    assert all(len(line.encode()) <= 75 for line in data.split("\r\n"))
+
+
+def test_jsonld_cannot_close_the_script_element() -> None:
+    site = load(FIXTURE)
+    event = site.events[0]
+    hostile = type(event)(**{**event.__dict__, "title": "</script><script>alert(1)</script>"})
+    text = str(event_jsonld(site, hostile))
+    assert "</script>" not in text and "<" not in text
+    assert json.loads(text)["name"] == "</script><script>alert(1)</script>"
+
+
+def test_threads_nest_and_count() -> None:
+    site = load(FIXTURE)
+    forest = threads([c for c in site.comments if c.topic == "mobilitaet"])
+    assert [t.comment.id for t in forest] == ["k1", "k4"]
+    assert forest[0].replies[0].replies[0].comment.id == "k3" and forest[0].replies[0].replies[0].depth == 3
+    assert count(forest) == 4
+
+
+def test_assets_are_fingerprinted_by_content(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("a{}")
+    one = fingerprint(tmp_path)
+    (tmp_path / "style.css").write_text("b{}")
+    two = fingerprint(tmp_path)
+    assert one.url("style.css") != two.url("style.css")
+    assert one.url("style.css").startswith("/static/style.") and one.url("style.css").endswith(".css")
+    with pytest.raises(KeyError):
+        one.url("missing.css")
