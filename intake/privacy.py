@@ -8,7 +8,6 @@ import hmac
 import os
 import secrets
 import unicodedata
-from pathlib import Path
 from typing import Mapping
 
 from intake import publish
@@ -95,12 +94,3 @@ def purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
         purged.append(f"{entry.key} ({entry.status}, {entry.date})")
     return purged
 
-
-def holds_personal_data(entry: Entry) -> bool:
-    """Whether an entry still carries e-mail, IP, user agent, referrer or website."""
-    return bool(entry.personal)
-
-
-def key_file_hint(path: Path | None) -> str:
-    """Where the key lives, for the operator (never the key itself)."""
-    return str(path) if path else "(none)"

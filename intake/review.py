@@ -28,8 +28,8 @@ def single_keys(stream: TextIO) -> Iterator[Callable[[], str]]:
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
     try:
-        tty.setcbreak(fd)
-        yield lambda: os.read(fd, 4).decode("utf-8", "replace")[:1]
+        tty.setcbreak(fd, termios.TCSANOW)  # the default TCSAFLUSH would drop keys typed ahead
+        yield lambda: os.read(fd, 1).decode("ascii", "replace")
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 

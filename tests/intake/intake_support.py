@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,6 @@ sys.path.insert(0, str(REPO))  # `intake` is run from the repo root, never insta
 sys.path.insert(0, str(Path(__file__).parent))
 
 from intake.cli import Runtime, main  # noqa: E402
-from intake_fakes import TOKEN  # noqa: E402
 
 BLNS = next(p for p in (REPO / "tests" / "data" / "blns.json", Path("/work/shared/data/blns.json")) if p.exists())
 TOPIC = """---
