@@ -161,7 +161,7 @@ class Row:
             self.note = "timed out"
         elif sample.rc != 0 and not self.note:
             first = (sample.stderr.strip().splitlines() or [""])[-1][:120]
-            self.note = f"failed (exit {sample.rc}): {first}"
+            self.note = f"failed (exit {sample.rc}): {first}".replace("|", "\\|")  # keep the table intact
 
 
 def count_files(folder: Path) -> int:
