@@ -28,7 +28,7 @@ def run_check(root: Path, out: Path | None = None, today: dt.date | None = None,
         for line in site.todos:
             print(f"  - {line}", file=stream)
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
-        build(root, Path(tmp), today=today)
+        build(root, Path(tmp), today=today, use_cache=False)
         problems = check_links(Path(tmp))
         try:
             problems += validate(Path(tmp)) if vnu else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,11 +32,17 @@ class Problems:
         """Record an error at path:line (the path is shown relative to the site root)."""
         self.errors.append(ContentError(self.show(path), max(line, 1), message, hint))
 
+    def __post_init__(self) -> None:
+        self._prefix = str(Path(self.root).resolve()) + os.sep
+
     def show(self, path: Path | str) -> str:
         """The path as an editor knows it: relative to the site root where possible."""
+        text = os.path.abspath(path)  # no symlink resolution: this runs for every file read
+        if text.startswith(self._prefix):
+            return Path(text[len(self._prefix):]).as_posix()
         p = Path(path)
         try:
-            return p.resolve().relative_to(self.root.resolve()).as_posix()
+            return p.resolve().relative_to(Path(self.root).resolve()).as_posix()
         except ValueError:
             return p.as_posix()
 

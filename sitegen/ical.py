@@ -9,7 +9,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from .dates import BERLIN
-from .markup import FORBIDDEN
+from .markup import strip_forbidden
 from .model import Event
 
 VTIMEZONE = """BEGIN:VTIMEZONE
@@ -65,7 +65,7 @@ def calendar(events: Iterable[Event], title: str, base_url: str) -> bytes:
 
 def text(value: str) -> str:
     """Escape a TEXT value: backslash, semicolon, comma and newlines."""
-    value = FORBIDDEN.sub("", value)
+    value = strip_forbidden(value)
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\n").replace("\n", "\\n"))
 

@@ -27,7 +27,7 @@ def load(root: Path, drafts: bool = False) -> Site:
     for folder in comment_folders(content / "kommentare"):
         if folder.name in slugs:
             comments += read_thread(folder, problems)
-    check_references(root, slugs, events, comments, problems)
+    check_references(root, slugs, events, [(c.id, c.topic) for c in comments], problems)
     if problems:
         raise BuildError(problems.errors)
     return assemble(config, topics, events, pages, comments, drafts)
@@ -52,7 +52,7 @@ def assemble(config: dict, topics: list[Topic], events: list[Event], pages: list
     )
 
 
-def check_references(root: Path, slugs: set[str], events: Iterable[Event], comments: Iterable[Comment],
+def check_references(root: Path, slugs: set[str], events: Iterable[Event], comment_ids: Iterable[tuple[str, str]],
                      problems: Problems) -> None:
     """Checks that span files: events and comment folders naming missing topics, ids used twice."""
     for e in events:
@@ -66,10 +66,11 @@ def check_references(root: Path, slugs: set[str], events: Iterable[Event], comme
                 problems.add(path, 1, f"the comment belongs to the topic '{folder.name}', which does not exist",
                              suggest(folder.name, slugs))
     seen: dict[str, str] = {}
-    for c in comments:
-        if c.id in seen:
-            problems.add(c.source, 1, f"the comment id '{c.id}' is used twice", f"also in {seen[c.id]}")
-        seen.setdefault(c.id, c.source)
+    for cid, topic in comment_ids:  # a comment's file is <topic>/<id>.yaml (checked when read)
+        if cid in seen:
+            problems.add(f"content/kommentare/{topic}/{cid}.yaml", 1, f"the comment id '{cid}' is used twice",
+                         f"also in content/kommentare/{seen[cid]}/{cid}.yaml")
+        seen.setdefault(cid, topic)
 
 
 def suggest(name: str, known: set[str]) -> str:

@@ -83,7 +83,8 @@ def open_data(site: Site) -> bytes:
     items = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
               "date": dates.iso(c.date), "official": c.official} for c in site.comments]
     doc = {"title": f"{site.config['title']}: Kommentare", "count": len(items), "comments": items}
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # no indent: json's C encoder only runs without it, and the file is for programs anyway
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def event_jsonld(site: Site, event: Event) -> Markup:

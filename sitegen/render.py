@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import jinja2
 
 from . import dates, outputs
 from .assets import Assets
-from .markup import clean, comment_to_html
-from .model import Site
+from .markup import comment_to_html
+from .model import Comment, Event, Page, Site, Topic
 from .threads import count, threads
-
-Pages = dict[str, bytes]
 
 
 def environment(templates: Path, assets: Assets) -> jinja2.Environment:
@@ -26,7 +24,6 @@ def environment(templates: Path, assets: Assets) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=clean,  # every value printed into a page or feed loses forbidden code points
     )
     env.filters.update(
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,
@@ -36,52 +33,64 @@ def environment(templates: Path, assets: Assets) -> jinja2.Environment:
     return env
 
 
+class Renderer:
+    """Renders pages; topic pages one at a time (the build spreads them over processes)."""
+
+    def __init__(self, env: jinja2.Environment, config: dict[str, Any], pages: Iterable[Page], today: dt.date):
+        self.env, self.today = env, today
+        pages = tuple(pages)
+        nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
+        nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
+        # no `today` here: a topic page must not change by date alone (its cache key has no date)
+        self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav}
+
+    def page(self, template: str, url: str, **context: Any) -> bytes:
+        return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
+
+    def upcoming(self, events: Iterable[Event]) -> tuple[Event, ...]:
+        return tuple(e for e in events if e.end.date() >= self.today)
+
+    def topic(self, topic: Topic, comments: list[Comment], events: Iterable[Event]) -> bytes:
+        """One topic page: its comments threaded, its upcoming events listed."""
+        forest = threads(comments)
+        related = tuple(e for e in self.upcoming(events) if topic.slug in e.topics)
+        return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
+                         events=related)
+
+    def rest(self, site: Site, assets: Assets) -> Iterator[tuple[str, bytes]]:
+        """Every file except the topic pages."""
+        upcoming = self.upcoming(site.events)
+        past = tuple(reversed([e for e in site.events if e.end.date() < self.today]))
+        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
+        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
+        yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
+        titles = {t.slug: t for t in site.topics}
+        for event in site.events:
+            related = tuple(titles[s] for s in event.topics if s in titles)
+            yield f"termine/{event.slug}/index.html", self.page(
+                "event.html", event.url, event=event, related=related, jsonld=outputs.event_jsonld(site, event))
+            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])
+        yield "termine/kalender.ics", outputs.calendar(site, site.events)
+        for p in site.pages:
+            yield f"{p.slug}/index.html", self.page(f"page-{p.layout}.html", p.url, page=p)
+        yield "danke/index.html", self.page("thanks.html", "/danke/")
+        yield "404.html", self.page("404.html", "/404.html")
+        yield "feeds/themen.xml", outputs.topics_feed(site, self.env)
+        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env)
+        yield "daten/kommentare.json", outputs.open_data(site)
+        yield from assets.files.items()
+        urls = ["/", "/themen/", "/termine/", "/danke/"] + [t.url for t in site.topics] + \
+            [e.url for e in site.events] + [p.url for p in site.pages]
+        yield "sitemap.xml", outputs.sitemap(site, urls)
+        yield "robots.txt", outputs.robots(site)
+
+
 def render(site: Site, env: jinja2.Environment, assets: Assets, today: dt.date) -> Iterator[tuple[str, bytes]]:
-    """Yield (path, bytes) for every file of the site."""
-    base = _base_context(site, today)
-
-    def page(template: str, path: str, url: str, **context: Any) -> tuple[str, bytes]:
-        html = env.get_template(template).render(base, url=url, **context)
-        return path, html.encode("utf-8")
-
-    upcoming = tuple(e for e in site.events if e.end.date() >= today)
-    past = tuple(reversed([e for e in site.events if e.end.date() < today]))
-    by_topic: dict[str, list] = {}
+    """Every file of a fully loaded site (bodies included), in one process."""
+    r = Renderer(env, site.config, site.pages, today)
+    by_topic: dict[str, list[Comment]] = {}
     for c in site.comments:
         by_topic.setdefault(c.topic, []).append(c)
-
-    yield page("index.html", "index.html", "/", topics=site.topics, upcoming=upcoming[:5])
-    yield page("topics.html", "themen/index.html", "/themen/", topics=site.topics)
     for topic in site.topics:
-        forest = threads(by_topic.get(topic.slug, []))
-        events = tuple(e for e in upcoming if topic.slug in e.topics)
-        yield page("topic.html", f"themen/{topic.slug}/index.html", topic.url, topic=topic,
-                   threads=forest, comment_count=count(forest), events=events)
-    yield page("events.html", "termine/index.html", "/termine/", upcoming=upcoming, past=past)
-    for event in site.events:
-        related = tuple(t for t in site.topics if t.slug in event.topics)
-        yield page("event.html", f"termine/{event.slug}/index.html", event.url, event=event,
-                   related=related, jsonld=outputs.event_jsonld(site, event))
-        yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])
-    yield "termine/kalender.ics", outputs.calendar(site, site.events)
-    for p in site.pages:
-        yield page(f"page-{p.layout}.html", f"{p.slug}/index.html", p.url, page=p)
-    yield page("thanks.html", "danke/index.html", "/danke/")
-    yield page("404.html", "404.html", "/404.html")
-    yield "feeds/themen.xml", outputs.topics_feed(site, env)
-    yield "feeds/kommentare.xml", outputs.comments_feed(site, env)
-    yield "daten/kommentare.json", outputs.open_data(site)
-    yield from assets.files.items()
-    html_urls = ["/", "/themen/", "/termine/", "/danke/"] + [t.url for t in site.topics] + \
-        [e.url for e in site.events] + [p.url for p in site.pages]
-    yield "sitemap.xml", outputs.sitemap(site, html_urls)
-    yield "robots.txt", outputs.robots(site)
-
-
-def _base_context(site: Site, today: dt.date) -> dict[str, Any]:
-    """What every template sees: the config, navigation and footer pages."""
-    footer = tuple(p for p in site.pages if p.footer)
-    nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
-    nav += tuple((p.url, p.title) for p in site.pages if p.slug == "leichte-sprache")
-    return {"site": site.config, "footer_pages": footer, "nav": nav, "today": today,
-            "pages_by_slug": {p.slug: p for p in site.pages}}
+        yield f"themen/{topic.slug}/index.html", r.topic(topic, by_topic.get(topic.slug, []), site.events)
+    yield from r.rest(site, assets)

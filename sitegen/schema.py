@@ -7,6 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .markup import strip_forbidden
 from .source import Lines
 
 YAML_TYPE_NAMES = {
@@ -103,6 +104,7 @@ class Validator:
                 self.error(key, f"'{name}' must be text, but YAML read it as {describe(value)}",
                            f"put the value in quotes: {key[-1]}: \"{value}\"")
                 return str(value)
+            value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
             if rule.kind == "url" and not value.startswith(("https://", "http://", "/", "mailto:")):
                 self.error(key, f"'{name}' must be a web address starting with https:// or /", f"got '{value}'")
             return value.strip()

@@ -8,12 +8,37 @@ from typing import Any
 
 import yaml
 
+from .markup import strip_forbidden
+
 try:  # the C loader is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - libyaml missing
     from yaml import SafeLoader  # type: ignore[assignment]
 
-Lines = dict[tuple[Any, ...], int]
+
+
+class Lines:
+    """Where each key of a YAML document sits; worked out only when an error needs a line."""
+
+    def __init__(self, node: yaml.Node | None, first_line: int):
+        self._node, self._first, self._map = node, first_line, None
+
+    def _lines(self) -> dict[tuple[Any, ...], int]:
+        if self._map is None:
+            self._map = {}
+            if self._node is not None:
+                _collect_lines(self._node, (), self._map, self._first)
+            self._node = None
+        return self._map
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._lines()
+
+    def __getitem__(self, key: tuple[Any, ...]) -> int:
+        return self._lines()[key]
+
+    def get(self, key: tuple[Any, ...], default: int | None = None) -> int | None:
+        return self._lines().get(key, default)
 
 
 @dataclass(frozen=True)
@@ -41,7 +66,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, {}
+            return None, Lines(None, first_line)
         value = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         # the context mark is where the broken construct began (e.g. an unclosed '['), the
@@ -58,9 +83,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
                           "put the value in quotes if it is meant as text, or fix the date") from None
     finally:
         loader.dispose()
-    lines: Lines = {}
-    _collect_lines(node, (), lines, first_line)
-    return value, lines
+    return value, Lines(node, first_line)
 
 
 def _bad_scalar(node: yaml.Node) -> tuple[int, str]:
@@ -80,7 +103,7 @@ def _bad_scalar(node: yaml.Node) -> tuple[int, str]:
     return 0, "a value"
 
 
-def _collect_lines(node: yaml.Node, key: tuple[Any, ...], lines: Lines, first: int) -> None:
+def _collect_lines(node: yaml.Node, key: tuple[Any, ...], lines: dict[tuple[Any, ...], int], first: int) -> None:
     """Walk the node tree and remember the line where each path starts."""
     lines[key] = node.start_mark.line + first
     if isinstance(node, yaml.MappingNode):
@@ -136,7 +159,8 @@ def read_text(path: Path) -> str:
     """Read a file as UTF-8, with a clear error for other encodings."""
     raw = path.read_bytes()
     try:
-        return raw.decode("utf-8").replace("\r\n", "\n")
+        # forbidden code points (controls, noncharacters) never reach a page, a feed or a calendar
+        return strip_forbidden(raw.decode("utf-8").replace("\r\n", "\n"))
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise SourceError(line, "the file is not UTF-8 text",

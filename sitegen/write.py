@@ -1,13 +1,20 @@
-"""The one function that writes the site: only changed bytes, never outside the output folder."""
+"""Writing the site: only changed bytes, never outside the output folder, stale files removed.
+
+Every output goes through a Writer: `put` writes bytes if they differ, `keep` records a file that
+is known to be up to date, `adopt` moves a file that a worker process staged. `finish` removes
+what the previous build wrote and this one did not, using the manifest the previous build left.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 MANIFEST = ".sitegen-files"
+STAGING = ".sitegen-staging"
 
 
 class WriteError(Exception):
@@ -23,51 +30,110 @@ class Report:
     removed: tuple[str, ...]
 
 
-def safe_path(out: Path, rel: str) -> Path:
-    """Resolve a page path inside out, refusing absolute paths, '..' and odd names."""
-    pure = PurePosixPath(rel)
-    if not rel or pure.is_absolute() or any(p in ("", ".", "..") for p in rel.split("/")) or "\\" in rel or "\x00" in rel:
+def safe_path(out: Path, rel: str, inside: dict[str, bool] | None = None) -> Path:
+    """The path of rel inside out, refusing absolute paths, '..', odd names and symlinks that lead out.
+
+    `inside` remembers folders already found to be inside out: resolving every page's whole path
+    would cost a system call per path component and page.
+    """
+    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")) \
+            or "\\" in rel or "\x00" in rel or rel.startswith((MANIFEST, STAGING)):
         raise WriteError(f"refusing to write '{rel}': not a plain path inside the output folder")
-    target = (out / pure).resolve()
-    if not target.is_relative_to(out.resolve()):
+    inside = {} if inside is None else inside
+    folder, _, name = rel.rpartition("/")
+    if folder not in inside:
+        base = out.resolve()
+        inside[folder] = (base / folder).resolve().is_relative_to(base)
+    target = out / rel
+    if not inside[folder] or (target.is_symlink() and not target.resolve().is_relative_to(out.resolve())):
         raise WriteError(f"refusing to write '{rel}': it resolves outside the output folder")
     return target
 
 
-def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
-    """Write every file whose bytes differ, then remove files a previous build wrote but this one did not."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    seen: set[str] = set()
-    written, unchanged = [], 0
-    for rel, data in files:
-        if rel in seen:
-            raise WriteError(f"two pages want the same path '{rel}'")
-        seen.add(rel)
-        target = safe_path(out, rel)
-        if _same(target, data):
-            unchanged += 1
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)  # a visitor of the preview never sees a half-written page
-        written.append(rel)
-    removed = _remove_stale(out, seen)
-    manifest = "".join(f"{p}\n" for p in sorted(seen)).encode("utf-8")
-    if not _same(out / MANIFEST, manifest):
-        (out / MANIFEST).write_bytes(manifest)
-    return Report(tuple(written), unchanged, tuple(removed))
-
-
-def _same(path: Path, data: bytes) -> bool:
+def same(path: Path, data: bytes) -> bool:
     """True if the file exists with exactly these bytes (size first: cheap)."""
     try:
         if path.stat().st_size != len(data):
             return False
         return path.read_bytes() == data
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
+
+
+def replace(target: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so nobody ever reads a half-written page."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+class Writer:
+    """Collects the outputs of one build and writes only what changed."""
+
+    def __init__(self, out: Path):
+        self.out = Path(out)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.seen: set[str] = set()
+        self.written: list[str] = []
+        self.unchanged = 0
+        self._inside: dict[str, bool] = {}
+
+    def _claim(self, rel: str) -> Path:
+        if rel in self.seen:
+            raise WriteError(f"two pages want the same path '{rel}'")
+        self.seen.add(rel)
+        return safe_path(self.out, rel, self._inside)
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write data to rel unless the file already holds exactly these bytes."""
+        target = self._claim(rel)
+        if same(target, data):
+            self.unchanged += 1
+        else:
+            replace(target, data)
+            self.written.append(rel)
+
+    def keep(self, rel: str) -> None:
+        """Record a file that is up to date without rendering it again."""
+        self._claim(rel)
+        self.unchanged += 1
+
+    def adopt(self, rel: str, staged: Path | None) -> None:
+        """Move a staged file into place (None: the worker found the bytes unchanged)."""
+        target = self._claim(rel)
+        if staged is None:
+            self.unchanged += 1
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+            self.written.append(rel)
+
+    def finish(self) -> Report:
+        """Remove stale files of the previous build and record this build's manifest."""
+        removed = _remove_stale(self.out, self.seen)
+        manifest = "".join(f"{p}\n" for p in sorted(self.seen)).encode("utf-8")
+        if not same(self.out / MANIFEST, manifest):
+            replace(self.out / MANIFEST, manifest)
+        discard_staging(self.out)
+        return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
+
+
+def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
+    """Write every file whose bytes differ, then remove files a previous build wrote but this one did not."""
+    writer = Writer(out)
+    for rel, data in files:
+        writer.put(rel, data)
+    return writer.finish()
+
+
+def staging(out: Path) -> Path:
+    """Where worker processes put changed pages until the whole build has validated."""
+    return Path(out) / STAGING
+
+
+def discard_staging(out: Path) -> None:
+    shutil.rmtree(staging(out), ignore_errors=True)
 
 
 def _remove_stale(out: Path, keep: set[str]) -> list[str]:

@@ -16,7 +16,7 @@ GOLDEN = REPO / "tests" / "golden"
 
 def test_golden_output(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """The fixture site builds to exactly the files in tests/golden/ (update: pytest --update-golden)."""
-    build(FIXTURE, tmp_path / "out", today=TODAY)
+    build(FIXTURE, tmp_path / "out", today=TODAY, use_cache=False)
     got = read_tree(tmp_path / "out")
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""The persistent build cache: what each output was made from, so unchanged work is skipped.
+
+It lives in ROOT/.cache/sitegen/ (git-ignored), is safe to delete, and is thrown away whole when
+the code, the libraries, the templates or the static files change. Correctness never depends on
+it: a missing or unreadable cache only makes the next build a cold one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+FOLDER = Path(".cache") / "sitegen"
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class TopicEntry:
+    """One topic as the last build left it."""
+
+    key: str             # digest of everything its page was made from
+    meta: str            # digest of what the other pages use from it (metadata and comments)
+    page: str | None     # its output path, or None for a draft
+    ids: tuple[str, ...]  # its comments' ids, to find ids used twice without unpickling
+    record: bytes        # pickled (Topic without body, its comments): unpickled only when needed
+
+    def load(self) -> tuple[Any, tuple[Any, ...]]:
+        return pickle.loads(self.record)
+
+
+@dataclass
+class Cache:
+    """Everything remembered between builds."""
+
+    version: str
+    topics: dict[str, TopicEntry] = field(default_factory=dict)
+    files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (signature, parsed record)
+    rest_key: str = ""
+    rest_paths: tuple[str, ...] = ()
+
+    @classmethod
+    def load(cls, root: Path, out: Path, version: str) -> "Cache":
+        """The cache of the last build into out, or an empty one if missing, unreadable or from other code."""
+        try:
+            with open(_file(root, out), "rb") as f:
+                cache = pickle.load(f)
+            if isinstance(cache, cls) and cache.version == version:
+                return cache
+        except Exception:  # any damage to the cache means only a cold build  # noqa: BLE001
+            pass
+        return cls(version)
+
+    def save(self, root: Path, out: Path) -> None:
+        """Write atomically (a crash leaves the old cache or none); a cache that cannot be written is skipped."""
+        target = _file(root, out)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+            _prune(target.parent, keep=KEEP)
+        except OSError:
+            pass  # the next build is a cold one; the site is correct either way
+
+
+KEEP = 8  # caches of the most recently built output folders
+
+
+def _file(root: Path, out: Path) -> Path:
+    """One cache per output folder: a page found in one folder says nothing about another."""
+    return Path(root) / FOLDER / f"{digest(str(Path(out).resolve()))}.pickle"
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Drop the caches of output folders not built for a long time (check and tests use many)."""
+    caches = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in caches[keep:]:
+        old.unlink(missing_ok=True)
+
+
+def digest(*parts: Any) -> str:
+    """A short stable digest of reprs (dataclasses, tuples, strings and numbers repr deterministically)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def version(templates: Path, static_files: dict[str, bytes]) -> str:
+    """What invalidates everything: our code, the libraries, Python, the templates, the static files."""
+    libs = [metadata.version(n) for n in ("jinja2", "markdown", "pyyaml", "markupsafe")]
+    code = [p.read_bytes() for p in sorted(HERE.glob("*.py"))]
+    theme = [(p.relative_to(templates).as_posix(), p.read_bytes()) for p in _files(templates)]
+    return digest(sys.version, libs, code, theme, sorted(static_files.items()))
+
+
+def _files(folder: Path) -> Iterable[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())

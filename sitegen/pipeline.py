@@ -1,0 +1,197 @@
+"""The build: load and validate, render, write; incremental through the cache, topics on every core.
+
+A topic page depends only on its own file, its comments, the events that name it, and the theme
+(code, templates, static files, site.yaml, the pages in navigation and footer). When none of
+these changed since the last build and its page is still there, the topic is neither read nor
+rendered. Changed topics are read, converted and rendered in worker processes, which stage
+their pages; nothing reaches the output folder until every file has validated. The other pages
+(start page, lists, events, feeds, open data, sitemap) are rendered again only when something
+they show changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from . import cache as caching
+from .assets import fingerprint
+from .config import load_config
+from .errors import BuildError, ContentError, Problems
+from .load import assemble, check_references
+from .readers import Signature, files, read_event, read_page, read_thread, read_topic, signature
+from .render import Renderer, environment
+from .write import Report, Writer, discard_staging, same, staging
+
+SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
+
+
+@dataclass(frozen=True)
+class Job:
+    """A topic to read and render again."""
+
+    slug: str
+    path: Path
+    key: str
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a worker hands back: small, so it crosses the process boundary cheaply."""
+
+    slug: str
+    errors: tuple[ContentError, ...]
+    entry: caching.TopicEntry | None = None
+    staged: Path | None = None
+
+
+_CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited through fork
+
+
+def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
+          jobs: int | None = None, use_cache: bool = True) -> Report:
+    """Build ROOT's site into OUT, writing only changed files; raise BuildError listing every problem."""
+    from . import theme_dir
+    root, out, today = Path(root), Path(out), today or dt.date.today()
+    problems = Problems(root)
+    content = root / "content"
+    config = load_config(root, problems)
+    assets = fingerprint(theme_dir(root, "static"))
+    templates = theme_dir(root, "templates")
+    version = caching.version(templates, assets.files)
+    cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
+    fresh = caching.Cache(cache.version)
+    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems)
+    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems),
+                   key=lambda p: (p.order, p.slug))
+    renderer = Renderer(environment(templates, assets), config, pages, today)
+    theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
+
+    topic_files = files(content / "themen", ".md", problems)
+    upcoming = renderer.upcoming(events)
+    todo: list[Job] = []
+    for path, sig in topic_files:
+        linked = [e for e in upcoming if path.stem in e.topics]
+        key = caching.digest(theme, sig, _listing(content / "kommentare" / path.stem), linked)
+        old = cache.topics.get(path.stem)
+        if old and old.key == key and (old.page is None or (out / old.page).is_file()):
+            fresh.topics[path.stem] = old
+        else:
+            todo.append(Job(path.stem, path, key))
+
+    _CONTEXT.update(root=root, out=out, drafts=drafts, renderer=renderer, events=events)
+    fresh_out = not out.exists()
+    staging(out).mkdir(parents=True, exist_ok=True)
+    staged: dict[str, Path | None] = {}
+    for done in _run(todo, jobs):
+        problems.errors.extend(done.errors)
+        if done.entry:
+            fresh.topics[done.slug] = done.entry
+            if done.entry.page:
+                staged[done.entry.page] = done.staged
+    slugs = {path.stem for path, _ in topic_files}
+    ids = [(i, slug) for slug, entry in sorted(fresh.topics.items()) for i in entry.ids]
+    check_references(root, slugs, events, ids, problems)
+    if problems:
+        discard_staging(out)
+        if fresh_out:
+            out.rmdir()  # a failed first build leaves no trace
+        raise BuildError(problems.errors)
+
+    writer = Writer(out)
+    for slug, entry in sorted(fresh.topics.items()):
+        if entry.page in staged:
+            writer.adopt(entry.page, staged[entry.page])
+        elif entry.page:
+            writer.keep(entry.page)
+    metas = [(slug, entry.meta) for slug, entry in sorted(fresh.topics.items())]
+    fresh.rest_key = caching.digest(theme, today, events, pages, metas)
+    if fresh.rest_key == cache.rest_key and all((out / p).is_file() for p in cache.rest_paths):
+        fresh.rest_paths = cache.rest_paths
+        for rel in cache.rest_paths:
+            writer.keep(rel)
+    else:
+        records = [entry.load() for entry in fresh.topics.values()]
+        site = assemble(config, [t for t, _ in records], events, pages, [c for _, cs in records for c in cs], drafts)
+        before = set(writer.seen)
+        for rel, data in renderer.rest(site, assets):
+            writer.put(rel, data)
+        fresh.rest_paths = tuple(sorted(writer.seen - before))
+    _media(content / "dateien", cache, fresh, writer)
+    report = writer.finish()
+    if use_cache:
+        fresh.save(root, out)
+    return report
+
+
+def _work(job: Job) -> Done:
+    """Read, validate, convert and render one topic with its comments; stage its page if it changed."""
+    ctx = _CONTEXT
+    problems = Problems(ctx["root"])
+    topic = read_topic(job.path, problems)
+    folder = ctx["root"] / "content" / "kommentare" / job.slug
+    comments = read_thread(folder, problems) if folder.is_dir() else []
+    if topic is None or problems:
+        return Done(job.slug, tuple(problems.errors))
+    page = staged = None
+    if ctx["drafts"] or not topic.draft:
+        page = f"themen/{job.slug}/index.html"
+        data = ctx["renderer"].topic(topic, comments, ctx["events"])
+        if not same(ctx["out"] / page, data):
+            staged = staging(ctx["out"]) / f"{job.slug}.html"
+            staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
+    record = (dataclasses.replace(topic, body_html=""), tuple(comments))  # the body is only needed here
+    entry = caching.TopicEntry(job.key, caching.digest(record), page, tuple(c.id for c in comments),
+                               pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    return Done(job.slug, (), entry, staged)
+
+
+def _run(todo: list[Job], jobs: int | None) -> list[Done]:
+    """Work through the jobs, on every available core when there are enough of them."""
+    workers = jobs or len(os.sched_getaffinity(0))
+    if workers <= 1 or len(todo) < SERIAL_BELOW:
+        return [_work(job) for job in todo]
+    # fork: workers inherit the renderer and events instead of receiving them pickled
+    with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
+        return list(pool.imap_unordered(_work, todo, chunksize=max(1, len(todo) // (workers * 8))))
+
+
+def _listing(folder: Path) -> tuple[tuple[str, Signature], ...]:
+    """A comment folder's files and signatures: any approved, edited or removed comment changes it."""
+    try:
+        return tuple(sorted((e.name, signature(e.stat())) for e in os.scandir(folder)))
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+
+
+def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
+            reader: Callable[[Path, Problems], Any], problems: Problems) -> list[Any]:
+    """Events and pages: parsed again only when their file changed."""
+    records = []
+    for path, sig in found:
+        old = cache.files.get(str(path))
+        record = old[1] if old and old[0] == sig else reader(path, problems)
+        if record is not None:
+            fresh.files[str(path)] = (sig, record)
+            records.append(record)
+    return records
+
+
+def _media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer) -> None:
+    """Editors' files under /dateien/: copied when their signature changed."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        rel = (Path("dateien") / path.relative_to(folder)).as_posix()
+        sig = signature(path.stat())
+        if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
+            writer.keep(rel)
+        else:
+            writer.put(rel, path.read_bytes())
+        fresh.files[rel] = (sig, None)
