@@ -43,6 +43,7 @@ class Cache:
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (signature, parsed record)
     rest_key: str = ""
     rest_paths: tuple[str, ...] = ()
+    started_ns: int = 0  # when the build that wrote this cache began (see pipeline.settled)
 
     @classmethod
     def load(cls, root: Path, out: Path, version: str) -> "Cache":

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -30,6 +32,7 @@ from .render import Renderer, environment
 from .write import Report, Writer, discard_staging, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
+RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,10 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     templates = theme_dir(root, "templates")
     version = caching.version(templates, assets.files)
     cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
-    fresh = caching.Cache(cache.version)
-    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems)
-    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems),
+    fresh = caching.Cache(cache.version, started_ns=time.time_ns())
+    racy = cache.started_ns - RACY_NS if cache.topics else None
+    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy)
+    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy),
                    key=lambda p: (p.order, p.slug))
     renderer = Renderer(environment(templates, assets), config, pages, today)
     theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
@@ -78,7 +82,8 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     todo: list[Job] = []
     for path, sig in topic_files:
         linked = [e for e in upcoming if path.stem in e.topics]
-        key = caching.digest(theme, sig, _listing(content / "kommentare" / path.stem), linked)
+        comments = _listing(content / "kommentare" / path.stem, racy)
+        key = caching.digest(theme, settled(path, sig, racy), comments, linked)
         old = cache.topics.get(path.stem)
         if old and old.key == key and (old.page is None or (out / old.page).is_file()):
             fresh.topics[path.stem] = old
@@ -123,7 +128,7 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
         for rel, data in renderer.rest(site, assets):
             writer.put(rel, data)
         fresh.rest_paths = tuple(sorted(writer.seen - before))
-    _media(content / "dateien", cache, fresh, writer)
+    _media(content / "dateien", cache, fresh, writer, racy)
     report = writer.finish()
     if use_cache:
         fresh.save(root, out)
@@ -162,19 +167,30 @@ def _run(todo: list[Job], jobs: int | None) -> list[Done]:
         return list(pool.imap_unordered(_work, todo, chunksize=max(1, len(todo) // (workers * 8))))
 
 
-def _listing(folder: Path) -> tuple[tuple[str, Signature], ...]:
+def _listing(folder: Path, racy: int | None) -> tuple[tuple[str, tuple], ...]:
     """A comment folder's files and signatures: any approved, edited or removed comment changes it."""
     try:
-        return tuple(sorted((e.name, signature(e.stat())) for e in os.scandir(folder)))
+        entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
         return ()
+    return tuple(sorted((e.name, settled(Path(e.path), signature(e.stat()), racy)) for e in entries))
+
+
+def settled(path: Path, sig: Signature, racy: int | None) -> tuple:
+    """A signature to trust. A file changed around the time of the last build may have been changed
+    again within the file system's timestamp granularity, at the same size: such a file is also
+    identified by its content (git's "racily clean" rule)."""
+    if racy is not None and sig[0] >= racy:
+        return sig + (hashlib.blake2b(path.read_bytes(), digest_size=16).digest(),)
+    return sig
 
 
 def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
-            reader: Callable[[Path, Problems], Any], problems: Problems) -> list[Any]:
+            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None) -> list[Any]:
     """Events and pages: parsed again only when their file changed."""
     records = []
     for path, sig in found:
+        sig = settled(path, sig, racy)
         old = cache.files.get(str(path))
         record = old[1] if old and old[0] == sig else reader(path, problems)
         if record is not None:
@@ -183,13 +199,13 @@ def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, 
     return records
 
 
-def _media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer) -> None:
+def _media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer, racy: int | None) -> None:
     """Editors' files under /dateien/: copied when their signature changed."""
     if not folder.is_dir():
         return
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
         rel = (Path("dateien") / path.relative_to(folder)).as_posix()
-        sig = signature(path.stat())
+        sig = settled(path, signature(path.stat()), racy)
         if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
             writer.keep(rel)
         else:

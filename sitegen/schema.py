@@ -104,7 +104,8 @@ class Validator:
                 self.error(key, f"'{name}' must be text, but YAML read it as {describe(value)}",
                            f"put the value in quotes: {key[-1]}: \"{value}\"")
                 return str(value)
-            value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
+            if not (value.isascii() and value.isprintable()):  # the common case needs no regex
+                value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
             if rule.kind == "url" and not value.startswith(("https://", "http://", "/", "mailto:")):
                 self.error(key, f"'{name}' must be a web address starting with https:// or /", f"got '{value}'")
             return value.strip()

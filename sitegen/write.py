@@ -78,6 +78,7 @@ class Writer:
         self.written: list[str] = []
         self.unchanged = 0
         self._inside: dict[str, bool] = {}
+        self._made: set[Path] = set()
 
     def _claim(self, rel: str) -> Path:
         if rel in self.seen:
@@ -105,9 +106,15 @@ class Writer:
         if staged is None:
             self.unchanged += 1
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folder(target.parent)
             os.replace(staged, target)
             self.written.append(rel)
+
+    def _folder(self, folder: Path) -> None:
+        """Create a folder once per build, not once per file."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def finish(self) -> Report:
         """Remove stale files of the previous build and record this build's manifest."""

@@ -1,0 +1,168 @@
+"""Every warm rebuild is byte-identical to a cold build of the same sources, over random edits."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitetest import FIXTURE, REPO, TODAY, read_tree
+from sitegen import build
+
+COMMENT = """id: {id}
+topic: {topic}
+parent: {parent}
+name: Besucherin {n}
+body: "Kommentar Nummer {n} <b>mit</b> Markup & https://example.org/{n}"
+date: 2026-11-{day:02d}T10:00:00Z
+official: null
+moderated_at: 2026-11-{day:02d}T12:00:00Z
+moderated_by: test
+"""
+
+
+def topics(root: Path) -> list[Path]:
+    return sorted((root / "content/themen").glob("*.md"))
+
+
+def edit_body(root: Path, rng: random.Random, n: int) -> None:
+    path = rng.choice(topics(root))
+    path.write_text(path.read_text(encoding="utf-8") + f"\nAbsatz {n}.\n", encoding="utf-8")
+
+
+def edit_same_size(root: Path, rng: random.Random, n: int) -> None:
+    """Same length, same file: only the content tells the change (timestamp granularity)."""
+    path = rng.choice(topics(root))
+    head, sep, body = path.read_text(encoding="utf-8").rpartition("---\n")
+    flipped = "".join(c.swapcase() if c.isalpha() and i == len(body) // 2 else c for i, c in enumerate(body))
+    path.write_text(head + sep + flipped, encoding="utf-8")
+
+
+def edit_title(root: Path, rng: random.Random, n: int) -> None:
+    path = rng.choice(topics(root))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = [f"title: Neuer Titel {n}" if line.startswith("title:") else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def add_topic(root: Path, rng: random.Random, n: int) -> None:
+    (root / f"content/themen/neu-{n}.md").write_text(f"---\ntitle: Neu {n}\nsummary: S{n}\n---\nText {n}\n",
+                                                     encoding="utf-8")
+
+
+def delete_topic(root: Path, rng: random.Random, n: int) -> None:
+    candidates = [p for p in topics(root) if p.stem.startswith("neu-")]
+    if candidates:
+        victim = rng.choice(candidates)
+        victim.unlink()
+        shutil.rmtree(root / "content/kommentare" / victim.stem, ignore_errors=True)
+
+
+def rename_topic(root: Path, rng: random.Random, n: int) -> None:
+    candidates = [p for p in topics(root) if p.stem.startswith("neu-")]
+    if candidates:
+        old = rng.choice(candidates)
+        old.rename(old.with_name(f"umbenannt-{n}.md"))
+        if (root / "content/kommentare" / old.stem).exists():
+            (root / "content/kommentare" / old.stem).rename(root / "content/kommentare" / f"umbenannt-{n}")
+            for c in (root / "content/kommentare" / f"umbenannt-{n}").glob("*.yaml"):
+                c.write_text(c.read_text(encoding="utf-8").replace(f"topic: {old.stem}", f"topic: umbenannt-{n}"),
+                             encoding="utf-8")
+
+
+def approve_comment(root: Path, rng: random.Random, n: int) -> None:
+    topic = rng.choice([p.stem for p in topics(root) if "comments: closed" not in p.read_text(encoding="utf-8")])
+    folder = root / "content/kommentare" / topic
+    folder.mkdir(parents=True, exist_ok=True)
+    top = [p.stem for p in folder.glob("*.yaml") if "parent: null" in p.read_text(encoding="utf-8")]
+    parent = rng.choice(top) if top and rng.random() < 0.5 else "null"
+    (folder / f"r{n}.yaml").write_text(COMMENT.format(id=f"r{n}", topic=topic, parent=parent, n=n, day=1 + n % 28),
+                                       encoding="utf-8")
+
+
+def edit_template(root: Path, rng: random.Random, n: int) -> None:
+    path = root / "templates" / rng.choice(["topic.html", "base.html", "index.html", "comments.html"])
+    path.write_text(path.read_text(encoding="utf-8") + f"{{# edit {n} #}}\n<!-- {n} -->\n", encoding="utf-8")
+
+
+def edit_event(root: Path, rng: random.Random, n: int) -> None:
+    path = root / "content/termine/forum.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", f"title: {n} ", 1), encoding="utf-8")
+
+
+def edit_footer_page(root: Path, rng: random.Random, n: int) -> None:
+    path = root / "content/seiten/impressum.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Impressum", f"title: Impressum {n}", 1),
+                    encoding="utf-8")
+
+
+EDITS = [edit_body, edit_same_size, edit_title, add_topic, delete_topic, rename_topic, approve_comment,
+         edit_template, edit_event, edit_footer_page]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_warm_rebuilds_equal_cold_builds(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "src"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    warm = tmp_path / "warm"
+    build(root, warm, today=TODAY)
+    rng = random.Random(seed)
+    for n in range(14):
+        edit = rng.choice(EDITS)
+        edit(root, rng, n)
+        build(root, warm, today=TODAY)
+        cold = tmp_path / f"cold-{n}"
+        build(root, cold, today=TODAY, use_cache=False)
+        assert read_tree(warm) == read_tree(cold), f"seed {seed}, step {n}: {edit.__name__}"
+        shutil.rmtree(cold)
+
+
+def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    for cache in (site_root / ".cache/sitegen").glob("*.pickle"):
+        cache.write_bytes(b"not a pickle")
+    edit_body(site_root, random.Random(0), 1)
+    build(site_root, out, today=TODAY)
+    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    assert read_tree(out) == read_tree(tmp_path / "cold")
+    shutil.rmtree(site_root / ".cache")
+    assert build(site_root, out, today=TODAY).written == ()
+
+
+def test_unchanged_topics_are_not_read_again(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    # a topic that would fail to parse, but whose signature the cache knows, is not read:
+    # proven by breaking the file while keeping its size and timestamps, outside the racy window
+    import os
+    path = site_root / "content/themen/wohnen.md"
+    st = path.stat()
+    old = st.st_mtime_ns - 10_000_000_000
+    os.utime(path, ns=(old, old))
+    build(site_root, out, today=TODAY)  # the cache now holds the old timestamp, well before this build
+    text = path.read_bytes()
+    path.write_bytes(b"X" * len(text))
+    os.utime(path, ns=(old, old))
+    report = build(site_root, out, today=TODAY)
+    assert report.written == ()
+
+
+def test_same_size_edit_within_one_timestamp_tick_is_seen(site_root: Path, tmp_path: Path) -> None:
+    """A coarse file system clock can give an edit the old timestamp; the racy rule still catches it."""
+    import os
+    import time
+    out = tmp_path / "out"
+    path = site_root / "content/themen/wohnen.md"
+    build(site_root, out, today=TODAY)
+    stamp = time.time_ns() + 60_000_000_000  # a timestamp no build can be long past (robust on a slow machine)
+    os.utime(path, ns=(stamp, stamp))
+    build(site_root, out, today=TODAY)
+    path.write_text(path.read_text(encoding="utf-8").replace("abgeschlossen", "ABGESCHLOSSEN"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))  # same size, same inode, same timestamp
+    build(site_root, out, today=TODAY)
+    assert "ABGESCHLOSSEN" in (out / "themen/wohnen/index.html").read_text(encoding="utf-8")
