@@ -141,6 +141,7 @@ class Row:
     samples: list[Sample] = field(default_factory=list)
     files: list[int] = field(default_factory=list)
     note: str = ""  # "not installed", an error, …
+    changed: bool = False  # the build's code changed during the runs: they mix two versions
 
     def ok(self) -> list[Sample]:
         return [s for s in self.samples if s.rc == 0 and not s.timed_out]
@@ -162,6 +163,16 @@ class Row:
         elif sample.rc != 0 and not self.note:
             first = (sample.stderr.strip().splitlines() or [""])[-1][:120]
             self.note = f"failed (exit {sample.rc}): {first}".replace("|", "\\|")  # keep the table intact
+
+
+def code_fingerprint() -> str:
+    """A hash of our build's code and theme, to notice edits made while the benchmark runs."""
+    h = hashlib.sha256()
+    for p in sorted([REPO / "build.py", *(REPO / "sitegen").rglob("*.py"), *(REPO / "templates").rglob("*"),
+                     *(REPO / "static").rglob("*")]):
+        if p.is_file():
+            h.update(p.as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
 
 
 def count_files(folder: Path) -> int:
@@ -267,6 +278,7 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
     if not hugo_bin:
         hugo.note = "not installed (apt-get install hugo)"
     site = OurSite(folder / "ours", outs / "ours", timeout)
+    code_before = code_fingerprint()
     try:
         for run in range(runs):
             print(f"n={n} run {run + 1}/{runs}", flush=True)
@@ -306,6 +318,9 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
                 print(f"  hugo  {'':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
     finally:
         site.close()  # the cached corpus stays as generated
+    if code_fingerprint() != code_before:  # others edit sitegen/ while the benchmark runs
+        for r in rows.values():
+            r.changed = True
     stats = {"topics": str(n), "events": str(len(list((folder / "ours/content/termine").glob("*.md")))),
              "comments": str(sum(1 for _ in (folder / "ours/content/kommentare").glob("*/*.yaml")))}
     return [*rows.values(), floor, pelican, hugo], stats
@@ -355,8 +370,11 @@ def table(n: int, rows: list[Row], stats: dict[str, str], runs: int) -> str:
         ratio = f"{med / floor:.2f}×" if med is not None and floor else "–"
         files = str(int(statistics.median(r.files))) if r.files else "–"
         target, met = targets(r, floor, hugo)
-        lines.append(f"| {r.tool} | {r.scenario} | {fmt(med)} | {spread} | {ratio} | {fmt(r.peak(), 0)} | {files} "
+        lines.append(f"| {r.tool} | {r.scenario}{' ⚠' if r.changed else ''} | {fmt(med)} | {spread} | {ratio} | {fmt(r.peak(), 0)} | {files} "
                      f"| {target} | {met} |")
+    if any(r.changed for r in rows):
+        lines.append("\n⚠ sitegen/, templates/, static/ or build.py changed while this size was measured: "
+                     "the runs mix two versions of the build; run it again.")
     return "\n".join(lines) + "\n"
 
 
