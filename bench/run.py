@@ -270,6 +270,7 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
     folder = corpus_for(n, seed)
     outs = BENCH / "out" / f"n{n}"
     rows = {name: Row("ours", name) for name in OURS}
+    startup = Row("ours", "start-up only (import sitegen)")
     floor, pelican, hugo = Row("floor", "cold full build"), Row("Pelican", "cold full build"), Row("Hugo", "cold full build")
     have_pelican = importlib.util.find_spec("pelican") is not None and importlib.util.find_spec("markdown") is not None
     hugo_bin = shutil.which("hugo")
@@ -295,6 +296,10 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
                       flush=True)
                 if sample.rc:
                     print("    " + sample.stderr.strip()[-600:].replace("\n", "\n    "), flush=True)
+            # what every subprocess row above pays before any work: interpreter start and imports
+            s = measure([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import sitegen"])
+            startup.add(s)
+            print(f"  ours  {'start-up only':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
             # the floor
             out = outs / "floor"
             wipe(out)
@@ -323,7 +328,7 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
             r.changed = True
     stats = {"topics": str(n), "events": str(len(list((folder / "ours/content/termine").glob("*.md")))),
              "comments": str(sum(1 for _ in (folder / "ours/content/kommentare").glob("*/*.yaml")))}
-    return [*rows.values(), floor, pelican, hugo], stats
+    return [*rows.values(), startup, floor, pelican, hugo], stats
 
 
 # ---------------------------------------------------------------- targets of issue 4
@@ -344,6 +349,8 @@ def targets(row: Row, floor: float | None, hugo: float | None) -> tuple[str, str
         checks.append(("< Hugo cold", None if med is None or hugo is None else med < hugo))
     elif row.scenario == "one topic edited":
         checks.append(("≤ 0.3 s", None if med is None else med <= 0.3))
+    elif row.scenario.startswith("start-up"):
+        return "", ""
     checks.append((f"≤ {MEMORY_TARGET:.0f} MiB", None if peak is None else peak <= MEMORY_TARGET))
     mark = {True: "yes", False: "**no**", None: "n/a"}
     return ", ".join(c for c, _ in checks), ", ".join(mark[ok] for _, ok in checks)
@@ -409,6 +416,8 @@ LEGEND = """\
 (sum of Pss over all its processes, at least the largest process's exact max RSS); *files*: for our
 build the files it (re)wrote, for the others the files in their output folder. Targets are issue 4's;
 the table checks them at every size although the issue states the warm/edit/memory ones for 10k.
+Every time includes starting Python and importing sitegen (the *start-up only* row): the 0.3 s edit
+target is what the preview server waits for, in a process that has paid that already.
 See bench/README.md for what each row does.
 """
 
