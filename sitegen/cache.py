@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -62,7 +63,7 @@ class Cache:
         target = _file(root, out)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # saves may overlap
             with open(tmp, "wb") as f:
                 pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)

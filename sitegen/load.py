@@ -24,9 +24,9 @@ def load(root: Path, drafts: bool = False) -> Site:
     events = read_events(content, problems)
     pages = [p for path, _ in files(content / "seiten", ".md", problems) if (p := read_page(path, problems))]
     comments: list[Comment] = []
-    for folder in comment_folders(content / "kommentare"):
-        if folder.name in slugs:
-            comments += read_thread(folder, problems)
+    for name in comment_folders(content / "kommentare"):
+        if name in slugs:
+            comments += read_thread(content / "kommentare" / name, problems)
     check_references(root, slugs, events, [(c.id, c.topic) for c in comments], problems)
     if problems:
         raise BuildError(problems.errors)
@@ -60,11 +60,11 @@ def check_references(root: Path, slugs: set[str], events: Iterable[Event], comme
             if name not in slugs:
                 problems.add(e.source, line_of(root / e.source, "topics"),
                              f"the event names the topic '{name}', which does not exist", suggest(name, slugs))
-    for folder in comment_folders(root / "content" / "kommentare"):
-        if folder.name not in slugs:
-            for path, _ in files(folder, ".yaml", Problems(root)):
-                problems.add(path, 1, f"the comment belongs to the topic '{folder.name}', which does not exist",
-                             suggest(folder.name, slugs))
+    for name in comment_folders(root / "content" / "kommentare"):
+        if name not in slugs:
+            for path, _ in files(root / "content" / "kommentare" / name, ".yaml", Problems(root)):
+                problems.add(path, 1, f"the comment belongs to the topic '{name}', which does not exist",
+                             suggest(name, slugs))
     seen: dict[str, str] = {}
     for cid, topic in comment_ids:  # a comment's file is <topic>/<id>.yaml (checked when read)
         if cid in seen:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """A topic's Themenpate: a named sponsor with a role."""
 
@@ -17,7 +17,7 @@ class Person:
     photo_credit: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Interview:
     """A press interview; the URL may still be missing (an editor's to-do)."""
 
@@ -26,7 +26,7 @@ class Interview:
     source: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """A downloadable document such as a PDF."""
 
@@ -36,7 +36,7 @@ class Document:
     size: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     """An image with its alternative text and credit."""
 
@@ -45,7 +45,7 @@ class Image:
     credit: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     """A Zukunftsthema page."""
 
@@ -70,7 +70,7 @@ class Topic:
         return f"/themen/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where an event happens: a place, an address, or an online link."""
 
@@ -79,7 +79,7 @@ class Location:
     online_url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A Termin with time-zone-aware start and end."""
 
@@ -99,7 +99,7 @@ class Event:
         return f"/termine/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A plain page such as the Impressum; `layout` adds facts from site.yaml."""
 
@@ -117,7 +117,7 @@ class Page:
         return f"/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Comment:
     """An approved visitor comment or official reply (public fields only)."""
 
@@ -133,7 +133,7 @@ class Comment:
     source: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the build knows, loaded and validated before anything is written."""
 

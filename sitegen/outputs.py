@@ -35,12 +35,12 @@ def _when(value: dt.date | None) -> dt.datetime:
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
 
 
-def topics_feed(site: Site, env: jinja2.Environment) -> bytes:
-    """Atom feed of the topics, newest first."""
+def topics_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
+    """Atom feed of the newest topics (feed readers want news, not the archive)."""
     root = base(site)
+    newest = sorted(site.topics, key=lambda t: (_when(t.date), t.slug), reverse=True)[:limit]
     entries = [{"title": t.title, "url": root + t.url, "updated": _when(t.date),
-                "summary": t.summary or t.subtitle or "", "content": None}
-               for t in sorted(site.topics, key=lambda t: (_when(t.date), t.slug), reverse=True)]
+                "summary": t.summary or t.subtitle or "", "content": None} for t in newest]
     return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries)
 
 

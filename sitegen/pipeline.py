@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import multiprocessing
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import cache as caching
 from .assets import fingerprint
@@ -29,10 +29,10 @@ from .errors import BuildError, ContentError, Problems
 from .load import assemble, check_references
 from .readers import Signature, files, read_event, read_page, read_thread, read_topic, signature
 from .render import Renderer, environment
+from .scan import RACY_NS, Session, scan, settled
 from .write import Report, Writer, discard_staging, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
-RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
 
 @dataclass(frozen=True)
@@ -58,18 +58,32 @@ _CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited throu
 
 
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
-          jobs: int | None = None, use_cache: bool = True) -> Report:
+          jobs: int | None = None, use_cache: bool = True, session: Session | None = None) -> Report:
     """Build ROOT's site into OUT, writing only changed files; raise BuildError listing every problem."""
+    root, out, today = Path(root).resolve(), Path(out), today or dt.date.today()
+    changed = session.take() if session else None
+    try:
+        return _build(root, out, today, drafts, jobs, use_cache, session, changed)
+    except BaseException:
+        if session:
+            session.changed = None  # after a failure, trust nothing: look at everything next time
+        raise
+
+
+def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None, use_cache: bool,
+           session: Session | None, changed: set[str] | None) -> Report:
     from . import theme_dir
-    root, out, today = Path(root), Path(out), today or dt.date.today()
     problems = Problems(root)
     content = root / "content"
     config = load_config(root, problems)
     assets = fingerprint(theme_dir(root, "static"))
     templates = theme_dir(root, "templates")
     version = caching.version(templates, assets.files)
-    cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
-    fresh = caching.Cache(cache.version, started_ns=time.time_ns())
+    if session and session.cache and session.cache.version == version:
+        cache = session.cache
+    else:
+        cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
+    fresh = caching.Cache(version, started_ns=time.time_ns())
     racy = cache.started_ns - RACY_NS if cache.topics else None
     events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy)
     pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy),
@@ -77,32 +91,12 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     renderer = Renderer(environment(templates, assets), config, pages, today)
     theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
 
-    topic_files = files(content / "themen", ".md", problems)
-    upcoming = renderer.upcoming(events)
-    todo: list[Job] = []
-    for path, sig in topic_files:
-        linked = [e for e in upcoming if path.stem in e.topics]
-        comments = _listing(content / "kommentare" / path.stem, racy)
-        key = caching.digest(theme, settled(path, sig, racy), comments, linked)
-        old = cache.topics.get(path.stem)
-        if old and old.key == key and (old.page is None or (out / old.page).is_file()):
-            fresh.topics[path.stem] = old
-        else:
-            todo.append(Job(path.stem, path, key))
-
-    _CONTEXT.update(root=root, out=out, drafts=drafts, renderer=renderer, events=events)
+    topic_files, listings = scan(content, problems, racy, session, changed)
+    todo = _plan(topic_files, listings, cache, fresh, theme, renderer.upcoming(events), out)
     fresh_out = not out.exists()
-    staging(out).mkdir(parents=True, exist_ok=True)
-    staged: dict[str, Path | None] = {}
-    for done in _run(todo, jobs):
-        problems.errors.extend(done.errors)
-        if done.entry:
-            fresh.topics[done.slug] = done.entry
-            if done.entry.page:
-                staged[done.entry.page] = done.staged
+    staged = _process(todo, jobs, fresh, problems, root=root, out=out, drafts=drafts, renderer=renderer, events=events)
     slugs = {path.stem for path, _ in topic_files}
-    ids = [(i, slug) for slug, entry in sorted(fresh.topics.items()) for i in entry.ids]
-    check_references(root, slugs, events, ids, problems)
+    check_references(root, slugs, events, [(i, s) for s, e in sorted(fresh.topics.items()) for i in e.ids], problems)
     if problems:
         discard_staging(out)
         if fresh_out:
@@ -115,24 +109,69 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
             writer.adopt(entry.page, staged[entry.page])
         elif entry.page:
             writer.keep(entry.page)
+    _rest(writer, cache, fresh, renderer, assets, config, events, pages, theme, today, drafts)
+    _media(content / "dateien", cache, fresh, writer, racy)
+    report = writer.finish()
+    if session:
+        session.cache, session.topics, session.listings = fresh, topic_files, listings
+        if use_cache:  # the preview need not wait for the disk: the page is already written
+            threading.Thread(target=fresh.save, args=(root, out), daemon=True).start()
+    elif use_cache:
+        fresh.save(root, out)
+    return report
+
+
+def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
+          fresh: caching.Cache, theme: str, upcoming: tuple, out: Path) -> list[Job]:
+    """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs."""
+    linked: dict[str, list[Any]] = {}
+    for event in upcoming:
+        for slug in event.topics:
+            linked.setdefault(slug, []).append(event)
+    racy = cache.started_ns - RACY_NS if cache.topics else None
+    todo = []
+    for path, sig in topic_files:
+        slug = path.stem
+        key = caching.digest(theme, settled(path, sig, racy), listings[slug], linked.get(slug))
+        old = cache.topics.get(slug)
+        if old and old.key == key and (old.page is None or os.path.isfile(out / old.page)):
+            fresh.topics[slug] = old
+        else:
+            todo.append(Job(slug, path, key))
+    return todo
+
+
+def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,
+             **context: Any) -> dict[str, Path | None]:
+    """Run the jobs; collect their cache entries, errors, and staged pages (None: page unchanged)."""
+    _CONTEXT.update(context)
+    staging(context["out"]).mkdir(parents=True, exist_ok=True)
+    staged: dict[str, Path | None] = {}
+    for done in _run(todo, jobs):
+        problems.errors.extend(done.errors)
+        if done.entry:
+            fresh.topics[done.slug] = done.entry
+            if done.entry.page:
+                staged[done.entry.page] = done.staged
+    return staged
+
+
+def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, renderer: Renderer, assets: Any,
+          config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool) -> None:
+    """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed."""
     metas = [(slug, entry.meta) for slug, entry in sorted(fresh.topics.items())]
     fresh.rest_key = caching.digest(theme, today, events, pages, metas)
-    if fresh.rest_key == cache.rest_key and all((out / p).is_file() for p in cache.rest_paths):
+    if fresh.rest_key == cache.rest_key and all(os.path.isfile(writer.out / p) for p in cache.rest_paths):
         fresh.rest_paths = cache.rest_paths
         for rel in cache.rest_paths:
             writer.keep(rel)
-    else:
-        records = [entry.load() for entry in fresh.topics.values()]
-        site = assemble(config, [t for t, _ in records], events, pages, [c for _, cs in records for c in cs], drafts)
-        before = set(writer.seen)
-        for rel, data in renderer.rest(site, assets):
-            writer.put(rel, data)
-        fresh.rest_paths = tuple(sorted(writer.seen - before))
-    _media(content / "dateien", cache, fresh, writer, racy)
-    report = writer.finish()
-    if use_cache:
-        fresh.save(root, out)
-    return report
+        return
+    records = [entry.load() for entry in fresh.topics.values()]
+    site = assemble(config, [t for t, _ in records], events, pages, [c for _, cs in records for c in cs], drafts)
+    before = set(writer.seen)
+    for rel, data in renderer.rest(site, assets):
+        writer.put(rel, data)
+    fresh.rest_paths = tuple(sorted(writer.seen - before))
 
 
 def _work(job: Job) -> Done:
@@ -157,32 +196,15 @@ def _work(job: Job) -> Done:
     return Done(job.slug, (), entry, staged)
 
 
-def _run(todo: list[Job], jobs: int | None) -> list[Done]:
-    """Work through the jobs, on every available core when there are enough of them."""
+def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
+    """Work through the jobs, on every available core when there are enough of them; results stream in."""
     workers = jobs or len(os.sched_getaffinity(0))
     if workers <= 1 or len(todo) < SERIAL_BELOW:
-        return [_work(job) for job in todo]
+        yield from map(_work, todo)
+        return
     # fork: workers inherit the renderer and events instead of receiving them pickled
     with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
-        return list(pool.imap_unordered(_work, todo, chunksize=max(1, len(todo) // (workers * 8))))
-
-
-def _listing(folder: Path, racy: int | None) -> tuple[tuple[str, tuple], ...]:
-    """A comment folder's files and signatures: any approved, edited or removed comment changes it."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return ()
-    return tuple(sorted((e.name, settled(Path(e.path), signature(e.stat()), racy)) for e in entries))
-
-
-def settled(path: Path, sig: Signature, racy: int | None) -> tuple:
-    """A signature to trust. A file changed around the time of the last build may have been changed
-    again within the file system's timestamp granularity, at the same size: such a file is also
-    identified by its content (git's "racily clean" rule)."""
-    if racy is not None and sig[0] >= racy:
-        return sig + (hashlib.blake2b(path.read_bytes(), digest_size=16).digest(),)
-    return sig
+        yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
 
 
 def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],

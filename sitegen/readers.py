@@ -53,10 +53,11 @@ def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Sig
     return found
 
 
-def comment_folders(folder: Path) -> list[Path]:
-    """content/kommentare/<topic>/ folders, sorted."""
+def comment_folders(folder: Path) -> list[str]:
+    """The names of the content/kommentare/<topic>/ folders, sorted."""
     try:
-        return sorted(Path(e.path) for e in os.scandir(folder) if e.is_dir() and not e.name.startswith("."))
+        with os.scandir(folder) as entries:
+            return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
         return []
 

@@ -20,6 +20,7 @@ from watchdog.observers import Observer
 
 from . import build, theme_dir
 from .errors import BuildError
+from .scan import Session
 from .write import WriteError
 
 RELOAD_JS = b"""(function () {
@@ -40,7 +41,8 @@ class Preview:
 
     def __init__(self, root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
                  debounce: float = 0.15, log=print):
-        self.root, self.out, self.today, self.drafts = Path(root), Path(out), today, drafts
+        self.root, self.out, self.today, self.drafts = Path(root).resolve(), Path(out), today, drafts
+        self.session = Session()  # the cache in memory and the watcher's list of changed files
         self.debounce, self.log = debounce, log
         self.version = 0
         self.error: str | None = None
@@ -51,7 +53,7 @@ class Preview:
         """Build; on a content error keep the last good build and show the error."""
         with self._lock:
             try:
-                report = build(self.root, self.out, today=self.today, drafts=self.drafts)
+                report = build(self.root, self.out, today=self.today, drafts=self.drafts, session=self.session)
             except (BuildError, WriteError) as exc:
                 self.error = exc.report() if isinstance(exc, BuildError) else str(exc)
                 self.log(self.error)
@@ -86,6 +88,9 @@ class _OnChange(FileSystemEventHandler):
         name = Path(str(event.src_path)).name
         if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
             return  # editors' temporary files
+        self.preview.session.note(str(event.src_path))
+        if getattr(event, "dest_path", ""):
+            self.preview.session.note(str(event.dest_path))
         self.preview.changed(event)
 
 

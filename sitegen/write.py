@@ -80,11 +80,11 @@ class Writer:
         self._inside: dict[str, bool] = {}
         self._made: set[Path] = set()
 
-    def _claim(self, rel: str) -> Path:
+    def _claim(self, rel: str, resolve: bool = True) -> Path:
         if rel in self.seen:
             raise WriteError(f"two pages want the same path '{rel}'")
         self.seen.add(rel)
-        return safe_path(self.out, rel, self._inside)
+        return safe_path(self.out, rel, self._inside) if resolve else self.out / rel
 
     def put(self, rel: str, data: bytes) -> None:
         """Write data to rel unless the file already holds exactly these bytes."""
@@ -96,8 +96,8 @@ class Writer:
             self.written.append(rel)
 
     def keep(self, rel: str) -> None:
-        """Record a file that is up to date without rendering it again."""
-        self._claim(rel)
+        """Record a file that is up to date without rendering it again (nothing is written: no path check)."""
+        self._claim(rel, resolve=False)
         self.unchanged += 1
 
     def adopt(self, rel: str, staged: Path | None) -> None:

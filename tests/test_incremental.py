@@ -10,6 +10,7 @@ import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import build
+from sitegen.scan import Session
 
 COMMENT = """id: {id}
 topic: {topic}
@@ -102,19 +103,30 @@ EDITS = [edit_body, edit_same_size, edit_title, add_topic, delete_topic, rename_
          edit_template, edit_event, edit_footer_page]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_warm_rebuilds_equal_cold_builds(tmp_path: Path, seed: int) -> None:
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.mark.parametrize("seed,watched", [(1, False), (2, False), (3, False), (4, True), (5, True)])
+def test_warm_rebuilds_equal_cold_builds(tmp_path: Path, seed: int, watched: bool) -> None:
+    """watched: a preview-server session told exactly which files changed, as the file watcher does."""
     root = tmp_path / "src"
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
     warm = tmp_path / "warm"
-    build(root, warm, today=TODAY)
+    session = Session() if watched else None
+    build(root, warm, today=TODAY, session=session)
     rng = random.Random(seed)
     for n in range(14):
         edit = rng.choice(EDITS)
+        before = snapshot(root)
         edit(root, rng, n)
-        build(root, warm, today=TODAY)
+        if session:
+            after = snapshot(root)
+            for path in set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]}:
+                session.note(path)
+        build(root, warm, today=TODAY, session=session)
         cold = tmp_path / f"cold-{n}"
         build(root, cold, today=TODAY, use_cache=False)
         assert read_tree(warm) == read_tree(cold), f"seed {seed}, step {n}: {edit.__name__}"

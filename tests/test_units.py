@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -89,7 +90,7 @@ def test_calendar_has_rfc5545_essentials() -> None:
 def test_jsonld_cannot_close_the_script_element() -> None:
     site = load(FIXTURE)
     event = site.events[0]
-    hostile = type(event)(**{**event.__dict__, "title": "</script><script>alert(1)</script>"})
+    hostile = dataclasses.replace(event, title="</script><script>alert(1)</script>")
     text = str(event_jsonld(site, hostile))
     assert "</script>" not in text and "<" not in text
     assert json.loads(text)["name"] == "</script><script>alert(1)</script>"

@@ -1,0 +1,86 @@
+"""Finding what changed: file signatures, comment listings, and a session for the preview server."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import cache as caching
+from .errors import Problems
+from .readers import Signature, files, signature
+
+RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
+
+
+@dataclass
+class Session:
+    """What a long-running process (the preview server) keeps between builds.
+
+    The cache stays in memory, and the file watcher reports what changed, so a build after one
+    saved file looks at that file instead of every signature on disk.
+    """
+
+    cache: caching.Cache | None = None
+    topics: list[tuple[Path, Signature]] | None = None
+    listings: dict[str, tuple] = field(default_factory=dict)
+    changed: set[str] | None = None  # paths reported since the last build; None: look at everything
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def note(self, path: str) -> None:
+        """Record a path the watcher saw change."""
+        with self._lock:
+            if self.changed is not None:
+                self.changed.add(os.path.realpath(path))  # builds compare against the resolved root
+
+    def take(self) -> set[str] | None:
+        """The changes since the last build; from now on, collect anew."""
+        with self._lock:
+            changed, self.changed = self.changed, set()
+            return changed
+
+
+def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
+          changed: set[str] | None) -> tuple[list[tuple[Path, Signature]], dict[str, tuple]]:
+    """Topic files and comment listings; with a session that knows what changed, only that is looked at."""
+    themen, kommentare = str(content / "themen") + os.sep, str(content / "kommentare") + os.sep
+    known = session is not None and session.topics is not None and changed is not None
+    if known and not any(p.startswith(themen) for p in changed):
+        topic_files = session.topics  # type: ignore[union-attr]
+    else:
+        topic_files = files(content / "themen", ".md", problems)
+    listings = {}
+    dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)} if known else set()
+    for path, _ in topic_files:
+        slug = path.stem
+        if known and slug not in dirty and slug in session.listings:  # type: ignore[union-attr]
+            listings[slug] = session.listings[slug]  # type: ignore[union-attr]
+        else:
+            listings[slug] = listing(kommentare + slug, racy)
+    return topic_files, listings
+
+
+def listing(folder: str, racy: int | None) -> tuple[tuple[str, tuple], ...]:
+    """A comment folder's files and signatures: any approved, edited or removed comment changes it.
+
+    This runs for every topic on every build, so it stays close to the system calls."""
+    try:
+        entries = os.scandir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return ()
+    with entries:
+        found = [(e.name, settled(e.path, signature(e.stat()), racy)) for e in entries]
+    found.sort()
+    return tuple(found)
+
+
+def settled(path: Path | str, sig: Signature, racy: int | None) -> tuple:
+    """A signature to trust. A file changed around the time of the last build may have been changed
+    again within the file system's timestamp granularity, at the same size: such a file is also
+    identified by its content (git's "racily clean" rule)."""
+    if racy is not None and sig[0] >= racy:
+        with open(path, "rb") as f:
+            return sig + (hashlib.blake2b(f.read(), digest_size=16).digest(),)
+    return sig
