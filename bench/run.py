@@ -28,8 +28,6 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-import corpus as corpus_mod  # noqa: E402  (bench/ is not a package; run from anywhere)
 
 TODAY = "2026-06-01"  # fixed, so upcoming/past events (and thus the output) do not depend on the date
 SAMPLE_EVERY = 0.05   # seconds between memory samples of a running build
@@ -38,18 +36,22 @@ SAMPLE_EVERY = 0.05   # seconds between memory samples of a running build
 # ---------------------------------------------------------------- measuring one subprocess
 #
 # Peak memory, and why it is measured this way. Our build and the floor use several processes
-# (multiprocessing workers), so "peak RSS" must be the peak of the *sum* over the live process tree:
-# - getrusage(RUSAGE_CHILDREN) and `/usr/bin/time -v` report ru_maxrss, the largest *single*
-#   process (max, not sum) — with 2 workers that under-reports by up to ~2-3x;
+# (multiprocessing workers), so "peak memory" must be the peak of the *sum* over the live process tree:
+# - getrusage(RUSAGE_CHILDREN), wait4() and `/usr/bin/time -v` report ru_maxrss, the largest *single*
+#   process (max, not sum), which under-reports a build with 2 workers by up to ~2-3x. Worse, Linux
+#   carries the pre-exec high-water mark of the forked copy of *this* runner into the child's
+#   ru_maxrss, so a runner that once held a big corpus in memory inflates every later measurement
+#   (seen: 205 MiB for a 55 MiB floor). We therefore do not use ru_maxrss at all.
 # - summing VmRSS over the tree over-reports: pages a forked worker shares copy-on-write with its
 #   parent count once per process.
 # So while the build runs we sample, every SAMPLE_EVERY seconds, the process tree (children found
-# via the ppid field of /proc/<pid>/stat) and sum each process's Pss from /proc/<pid>/smaps_rollup
-# (proportional set size: shared pages split between the sharers), falling back to VmRSS where
-# smaps_rollup is missing. Sampling can miss a spike shorter than the interval, so the reported
-# peak is max(sampled tree Pss sum, exact ru_maxrss of the largest single process from wait4()).
-# For single-process tools (Hugo, Pelican) that is simply their exact peak RSS. The sampler costs
-# about 1-3% of one core, negligible next to a build that keeps both cores busy.
+# via the ppid field of /proc/<pid>/stat), and take
+#   max over samples of  sum over the tree of Pss (/proc/<pid>/smaps_rollup; shared pages split
+#   between the sharers; VmRSS where smaps_rollup is missing), and
+#   max over processes of VmHWM (/proc/<pid>/status: the kernel's exact high-water mark of that
+#   process since its exec, monotonic, so a short spike between two samples is still caught),
+# and report the larger. For single-process tools (Hugo, Pelican) that is their exact peak RSS, up
+# to growth in their final SAMPLE_EVERY. The sampler costs a few % of one core.
 
 @dataclass
 class Sample:
@@ -87,23 +89,26 @@ def _tree(root: int) -> list[int]:
     return seen
 
 
-def _memory_kib(pid: int) -> int:
-    """Pss of one process in KiB (VmRSS if smaps_rollup is unavailable); 0 if it is gone."""
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """(Pss or else VmRSS, VmHWM) of one process in KiB; zeros if it is gone."""
+    status: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    status[line[:5]] = int(line.split()[1])
+    except OSError:
+        return 0, 0
+    pss = status.get("VmRSS", 0)
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    return int(line.split()[1])
+                    pss = int(line.split()[1])
+                    break
     except OSError:
         pass
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return pss, status.get("VmHWM", 0)
 
 
 def measure(cmd: list[str], cwd: Path = REPO, timeout: float = 3600) -> Sample:
@@ -113,19 +118,19 @@ def measure(cmd: list[str], cwd: Path = REPO, timeout: float = 3600) -> Sample:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, start_new_session=True)
         peak_kib, timed_out = 0, False
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status = os.waitpid(proc.pid, os.WNOHANG)
             if pid:
                 wall = time.perf_counter() - start
                 break
             if time.perf_counter() - start > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)  # the session we started for this command only
                 timed_out = True
-            peak_kib = max(peak_kib, sum(_memory_kib(p) for p in _tree(proc.pid)))
+            sample = [_memory_kib(p) for p in _tree(proc.pid)]
+            peak_kib = max(peak_kib, sum(pss for pss, _ in sample), *(hwm for _, hwm in sample))
             time.sleep(SAMPLE_EVERY)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        peak_kib = max(peak_kib, usage.ru_maxrss)  # ru_maxrss is in KiB on Linux
         return Sample(wall, peak_kib / 1024, proc.returncode,
                       out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"), timed_out)
 
@@ -199,7 +204,8 @@ def corpus_for(n: int, seed: int) -> Path:
     print(f"generating corpus n={n} seed={seed} in {folder.relative_to(REPO)} …", flush=True)
     t = time.perf_counter()
     wipe(stamp_file)
-    corpus_mod.write_all(n, folder, seed)
+    # in a subprocess: this runner must stay small (see the memory note above)
+    subprocess.run([sys.executable, str(BENCH / "corpus.py"), str(n), str(folder), "--seed", str(seed)], check=True)
     stamp_file.write_text(stamp)
     print(f"  done in {time.perf_counter() - t:.1f} s", flush=True)
     return folder
@@ -413,7 +419,7 @@ def environment_note() -> str:
 LEGEND = """\
 *median s*: wall time of the whole subprocess (interpreter start included), median over the runs;
 *× floor*: median divided by the floor's median; *peak MiB*: peak memory of the whole process tree
-(sum of Pss over all its processes, at least the largest process's exact max RSS); *files*: for our
+(sum of Pss over all its processes, at least the largest process's VmHWM); *files*: for our
 build the files it (re)wrote, for the others the files in their output folder. Targets are issue 4's;
 the table checks them at every size although the issue states the warm/edit/memory ones for 10k.
 Every time includes starting Python and importing sitegen (the *start-up only* row): the 0.3 s edit
