@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 from typing import Iterable
 from xml.sax.saxutils import escape as xml_escape
@@ -11,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import dates, ical
-from .model import Event, Site
+from .model import Comment, Event, Site
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
@@ -44,13 +45,47 @@ def topics_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
     return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries)
 
 
-def comments_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
+class CommentOutputs:
+    """Open data and the newest-comments feed, gathered while streaming through each topic's comments.
+
+    Only each comment's JSON text and the newest few comments are kept, never every Comment at
+    once: at tens of thousands of comments that is the difference in peak memory."""
+
+    def __init__(self, limit: int = 50):
+        self.limit = limit
+        self.items: list[tuple[tuple[dt.datetime, str], str]] = []
+        self.newest: list[tuple[tuple[dt.datetime, str], int, Comment]] = []
+
+    def add(self, comments: Iterable[Comment]) -> None:
+        for c in comments:
+            public = {"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
+                      "date": dates.iso(c.date), "official": c.official}
+            self.items.append(((c.date, c.id), json.dumps(public, ensure_ascii=False, separators=(",", ":"))))
+            entry = ((c.moderated_at or c.date, c.id), len(self.items), c)
+            if len(self.newest) < self.limit:
+                heapq.heappush(self.newest, entry)
+            elif entry[0] > self.newest[0][0]:
+                heapq.heapreplace(self.newest, entry)
+
+    def recent(self) -> list[Comment]:
+        """The newest comments by publication, newest first."""
+        return [c for _, _, c in sorted(self.newest, key=lambda e: e[0], reverse=True)]
+
+    def open_data(self, title: str) -> bytes:
+        """The approved comments as JSON: public fields only (no moderator, no personal data).
+
+        No indent: json's C encoder only runs without it, and the file is for programs anyway."""
+        items = ",".join(text for _, text in sorted(self.items, key=lambda item: item[0]))
+        head = json.dumps({"title": title, "count": len(self.items)}, ensure_ascii=False, separators=(",", ":"))
+        return f'{head[:-1]},"comments":[{items}]}}\n'.encode("utf-8")
+
+
+def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment]) -> bytes:
     """Atom feed of the most recently published comments."""
     root = base(site)
     titles = {t.slug: t.title for t in site.topics}
-    newest = sorted(site.comments, key=lambda c: (c.moderated_at or c.date, c.id), reverse=True)[:limit]
     entries = [{"title": f"{c.name} zu {titles[c.topic]}", "url": f"{root}/themen/{c.topic}/#kommentar-{c.id}",
-                "updated": c.moderated_at or c.date, "summary": "", "content": c.body} for c in newest]
+                "updated": c.moderated_at or c.date, "summary": "", "content": c.body} for c in recent]
     return _atom(env, site, "Neue Kommentare", "/feeds/kommentare.xml", entries)
 
 
@@ -76,15 +111,6 @@ def robots(site: Site) -> bytes:
     if base(site):
         lines.append(f"Sitemap: {base(site)}/sitemap.xml")
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def open_data(site: Site) -> bytes:
-    """The approved comments as JSON: public fields only (no moderator, no personal data)."""
-    items = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
-              "date": dates.iso(c.date), "official": c.official} for c in site.comments]
-    doc = {"title": f"{site.config['title']}: Kommentare", "count": len(items), "comments": items}
-    # no indent: json's C encoder only runs without it, and the file is for programs anyway
-    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def event_jsonld(site: Site, event: Event) -> Markup:

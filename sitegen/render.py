@@ -57,8 +57,8 @@ class Renderer:
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
                          events=related)
 
-    def rest(self, site: Site, assets: Assets) -> Iterator[tuple[str, bytes]]:
-        """Every file except the topic pages."""
+    def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
+        """Every file except the topic pages (comments arrive gathered, not in site.comments)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if e.end.date() < self.today]))
         yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
@@ -76,8 +76,8 @@ class Renderer:
         yield "danke/index.html", self.page("thanks.html", "/danke/")
         yield "404.html", self.page("404.html", "/404.html")
         yield "feeds/themen.xml", outputs.topics_feed(site, self.env)
-        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env)
-        yield "daten/kommentare.json", outputs.open_data(site)
+        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, comments.recent())
+        yield "daten/kommentare.json", comments.open_data(f"{site.config['title']}: Kommentare")
         yield from assets.files.items()
         urls = ["/", "/themen/", "/termine/", "/danke/"] + [t.url for t in site.topics] + \
             [e.url for e in site.events] + [p.url for p in site.pages]
@@ -93,4 +93,6 @@ def render(site: Site, env: jinja2.Environment, assets: Assets, today: dt.date) 
         by_topic.setdefault(c.topic, []).append(c)
     for topic in site.topics:
         yield f"themen/{topic.slug}/index.html", r.topic(topic, by_topic.get(topic.slug, []), site.events)
-    yield from r.rest(site, assets)
+    gathered = outputs.CommentOutputs()
+    gathered.add(site.comments)
+    yield from r.rest(site, assets, gathered)

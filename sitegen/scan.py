@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import cache as caching
 from .errors import Problems
-from .readers import Signature, files, signature
+from .readers import SLUG, Signature, files, signature
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
@@ -26,6 +26,7 @@ class Session:
     cache: caching.Cache | None = None
     topics: list[tuple[Path, Signature]] | None = None
     listings: dict[str, tuple] = field(default_factory=dict)
+    keys: dict[str, tuple] = field(default_factory=dict)  # slug -> (the inputs of its key, the key)
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -47,8 +48,9 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
     """Topic files and comment listings; with a session that knows what changed, only that is looked at."""
     themen, kommentare = str(content / "themen") + os.sep, str(content / "kommentare") + os.sep
     known = session is not None and session.topics is not None and changed is not None
-    if known and not any(p.startswith(themen) for p in changed):
-        topic_files = session.topics  # type: ignore[union-attr]
+    touched = [p for p in changed if p.startswith(themen)] if known else []
+    if known and all(_plain_topic(p[len(themen):]) for p in touched):
+        topic_files = _update(session.topics, touched) if touched else session.topics  # type: ignore[arg-type]
     else:
         topic_files = files(content / "themen", ".md", problems)
     listings = {}
@@ -60,6 +62,22 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
         else:
             listings[slug] = listing(kommentare + slug, racy)
     return topic_files, listings
+
+
+def _plain_topic(name: str) -> bool:
+    """A changed path that is a topic file itself (anything else makes the folder be read again)."""
+    return name.endswith(".md") and os.sep not in name and bool(SLUG.match(name[:-3]))
+
+
+def _update(known: list[tuple[Path, Signature]], touched: list[str]) -> list[tuple[Path, Signature]]:
+    """The topic list with the touched files stat-ed again: edited, added or deleted."""
+    by_path = {str(path): (path, sig) for path, sig in known}
+    for p in touched:
+        try:
+            by_path[p] = (Path(p), signature(os.stat(p)))
+        except FileNotFoundError:
+            by_path.pop(p, None)
+    return sorted(by_path.values(), key=lambda item: item[0].name)
 
 
 def listing(folder: str, racy: int | None) -> tuple[tuple[str, tuple], ...]:
