@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import io
 import json
 from typing import Iterable
 from xml.sax.saxutils import escape as xml_escape
@@ -46,22 +47,29 @@ def topics_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
 
 
 class CommentOutputs:
-    """Open data and the newest-comments feed, gathered while streaming through each topic's comments.
+    """Open data and the newest-comments feed, gathered while streaming through the topics' comments.
 
-    Only each comment's JSON text and the newest few comments are kept, never every Comment at
-    once: at tens of thousands of comments that is the difference in peak memory."""
+    Only the JSON bytes and the newest few comments are kept, never every Comment at once: at
+    tens of thousands of comments that is the difference in peak memory. Open data lists the
+    comments topic by topic (in the order topics are added), each topic's oldest first."""
 
-    def __init__(self, limit: int = 50):
-        self.limit = limit
-        self.items: list[tuple[tuple[dt.datetime, str], str]] = []
+    def __init__(self, title: str, limit: int = 50):
+        self.limit, self.count = limit, 0
+        self.buffer = io.BytesIO()
+        head = json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))
+        self.buffer.write(head[:-1].encode("utf-8") + b',"comments":[')
         self.newest: list[tuple[tuple[dt.datetime, str], int, Comment]] = []
 
     def add(self, comments: Iterable[Comment]) -> None:
-        for c in comments:
+        for c in sorted(comments, key=lambda c: (c.date, c.id)):
             public = {"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
                       "date": dates.iso(c.date), "official": c.official}
-            self.items.append(((c.date, c.id), json.dumps(public, ensure_ascii=False, separators=(",", ":"))))
-            entry = ((c.moderated_at or c.date, c.id), len(self.items), c)
+            # no indent: json's C encoder only runs without it, and the file is for programs anyway
+            if self.count:
+                self.buffer.write(b",")
+            self.buffer.write(json.dumps(public, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            self.count += 1
+            entry = ((c.moderated_at or c.date, c.id), self.count, c)
             if len(self.newest) < self.limit:
                 heapq.heappush(self.newest, entry)
             elif entry[0] > self.newest[0][0]:
@@ -71,13 +79,10 @@ class CommentOutputs:
         """The newest comments by publication, newest first."""
         return [c for _, _, c in sorted(self.newest, key=lambda e: e[0], reverse=True)]
 
-    def open_data(self, title: str) -> bytes:
-        """The approved comments as JSON: public fields only (no moderator, no personal data).
-
-        No indent: json's C encoder only runs without it, and the file is for programs anyway."""
-        items = ",".join(text for _, text in sorted(self.items, key=lambda item: item[0]))
-        head = json.dumps({"title": title, "count": len(self.items)}, ensure_ascii=False, separators=(",", ":"))
-        return f'{head[:-1]},"comments":[{items}]}}\n'.encode("utf-8")
+    def open_data(self) -> bytes:
+        """The approved comments as JSON: public fields only (no moderator, no personal data)."""
+        self.buffer.write(f'],"count":{self.count}}}\n'.encode("utf-8"))
+        return self.buffer.getvalue()  # the one copy of the whole file
 
 
 def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment]) -> bytes:

@@ -12,6 +12,7 @@ they show changed.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import datetime as dt
 import multiprocessing
 import os
@@ -175,7 +176,7 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, renderer: 
         for rel in cache.rest_paths:
             writer.keep(rel)
         return
-    topics, gathered = [], CommentOutputs()
+    topics, gathered = [], CommentOutputs(f"{config['title']}: Kommentare")
     for _, entry in sorted(fresh.topics.items()):
         topic, comments = entry.load()
         topics.append(topic)
@@ -205,7 +206,9 @@ def _work(job: Job) -> Done:
         if not same(ctx["out"] / page, data):
             staged = staging(ctx["out"]) / f"{job.slug}.html"
             staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
-    record = (dataclasses.replace(topic, body_html=""), tuple(comments))  # the body is only needed here
+    # what the other pages show of a topic: its card, not its body, sponsor or documents
+    card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
+    record = (card, tuple(comments))
     entry = caching.TopicEntry(job.key, caching.digest(record), page, tuple(c.id for c in comments),
                                pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     return Done(job.slug, (), entry, staged)
@@ -217,7 +220,9 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
     if workers <= 1 or len(todo) < SERIAL_BELOW:
         yield from map(_work, todo)
         return
-    # fork: workers inherit the renderer and events instead of receiving them pickled
+    # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
+    # objects are left alone by the workers' garbage collector, so their pages stay shared
+    gc.freeze()
     with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
         yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
 

@@ -77,7 +77,7 @@ class Renderer:
         yield "404.html", self.page("404.html", "/404.html")
         yield "feeds/themen.xml", outputs.topics_feed(site, self.env)
         yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, comments.recent())
-        yield "daten/kommentare.json", comments.open_data(f"{site.config['title']}: Kommentare")
+        yield "daten/kommentare.json", comments.open_data()
         yield from assets.files.items()
         urls = ["/", "/themen/", "/termine/", "/danke/"] + [t.url for t in site.topics] + \
             [e.url for e in site.events] + [p.url for p in site.pages]
@@ -93,6 +93,7 @@ def render(site: Site, env: jinja2.Environment, assets: Assets, today: dt.date) 
         by_topic.setdefault(c.topic, []).append(c)
     for topic in site.topics:
         yield f"themen/{topic.slug}/index.html", r.topic(topic, by_topic.get(topic.slug, []), site.events)
-    gathered = outputs.CommentOutputs()
-    gathered.add(site.comments)
+    gathered = outputs.CommentOutputs(f"{site.config['title']}: Kommentare")
+    for topic in sorted(site.topics, key=lambda t: t.slug):
+        gathered.add(by_topic.get(topic.slug, []))
     yield from r.rest(site, assets, gathered)
