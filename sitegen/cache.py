@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 class TopicEntry:
     """One topic as the last build left it."""
 
-    key: str             # digest of everything its page was made from
+    key: tuple           # the signatures of everything its page was made from
     meta: str            # digest of what the other pages use from it (metadata and comments)
     page: str | None     # its output path, or None for a draft
     ids: tuple[str, ...]  # its comments' ids, to find ids used twice without unpickling

@@ -87,19 +87,26 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
     fresh = caching.Cache(version, started_ns=time.time_ns())
     racy = cache.started_ns - RACY_NS if cache.topics else None
-    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy)
-    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy),
+    event_sigs: dict[str, tuple] = {}
+    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy, event_sigs)
+    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
                    key=lambda p: (p.order, p.slug))
-    renderer = Renderer(environment(templates, assets), config, pages, today)
+    if session and session.env and session.env[0] == version:
+        env = session.env[1]  # compiled templates survive between preview builds
+    else:
+        env = environment(templates, assets)
+    renderer = Renderer(env, config, pages, today)
     theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
 
     topic_files, listings = scan(content, problems, racy, session, changed)
-    todo = _plan(topic_files, listings, cache, fresh, theme, renderer.upcoming(events), out,
-                 session.keys if session else {})
+    upcoming = [(e, event_sigs[e.slug]) for e in renderer.upcoming(events)]
+    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, trust_out=session is not None
+                 and session.cache is cache)
     fresh_out = not out.exists()
     staged = _process(todo, jobs, fresh, problems, root=root, out=out, drafts=drafts, renderer=renderer, events=events)
     slugs = {path.stem for path, _ in topic_files}
-    check_references(root, slugs, events, [(i, s) for s, e in sorted(fresh.topics.items()) for i in e.ids], problems)
+    entries = sorted(fresh.topics.items())
+    check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids], problems)
     if problems:
         discard_staging(out)
         if fresh_out:
@@ -107,44 +114,48 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         raise BuildError(problems.errors)
 
     writer = Writer(out)
-    for slug, entry in sorted(fresh.topics.items()):
+    for slug, entry in entries:
         if entry.page in staged:
             writer.adopt(entry.page, staged[entry.page])
         elif entry.page:
             writer.keep(entry.page)
-    _rest(writer, cache, fresh, renderer, assets, config, events, pages, theme, today, drafts)
+    _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts)
     _media(content / "dateien", cache, fresh, writer, racy)
     report = writer.finish()
+    if not todo and fresh.rest_key == cache.rest_key and fresh.files == cache.files and cache.topics == fresh.topics:
+        fresh = cache  # nothing changed: keep the cache (and its older start time) as it is on disk
+        use_cache_write = False
+    else:
+        use_cache_write = use_cache
     if session:
-        session.cache, session.topics, session.listings = fresh, topic_files, listings
-        if use_cache:  # the preview need not wait for the disk: the page is already written
+        session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
+        if use_cache_write:  # the preview need not wait for the disk: the page is already written
             threading.Thread(target=fresh.save, args=(root, out), daemon=True).start()
-    elif use_cache:
+    elif use_cache_write:
         fresh.save(root, out)
     return report
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
-          fresh: caching.Cache, theme: str, upcoming: tuple, out: Path, memo: dict[str, tuple]) -> list[Job]:
-    """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs."""
-    linked: dict[str, list[Any]] = {}
-    for event in upcoming:
+          fresh: caching.Cache, theme: str, upcoming: list[tuple[Any, tuple]], out: Path,
+          trust_out: bool = False) -> list[Job]:
+    """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
+
+    A topic's key is the tuple of its inputs' signatures, compared as it is: hashing ten thousand
+    keys on every build cost more than the comparison. trust_out: this process wrote the output
+    folder last (the preview), so the pages need not be looked for again."""
+    linked: dict[str, list[tuple]] = {}
+    for event, sig in upcoming:
         for slug in event.topics:
-            linked.setdefault(slug, []).append(event)
+            linked.setdefault(slug, []).append((event.slug, sig))
     racy = cache.started_ns - RACY_NS if cache.topics else None
     todo = []
     prefix = str(out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
-        inputs = (theme, sig, listings[slug], linked.get(slug))
-        known = memo.get(slug)
-        if known and known[0] == inputs and (racy is None or sig[0] < racy):
-            key = known[1]  # same inputs as last time in this process: no need to hash them again
-        else:
-            key = caching.digest(theme, settled(path, sig, racy), listings[slug], linked.get(slug))
-            memo[slug] = (inputs, key)
+        key = (theme, settled(path, sig, racy), listings[slug], tuple(linked.get(slug, ())))
         old = cache.topics.get(slug)
-        if old and old.key == key and (old.page is None or os.path.isfile(prefix + old.page)):
+        if old and old.key == key and (trust_out or old.page is None or os.path.isfile(prefix + old.page)):
             fresh.topics[slug] = old
         else:
             todo.append(Job(slug, path, key))
@@ -166,10 +177,10 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
     return staged
 
 
-def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, renderer: Renderer, assets: Any,
+def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: list, renderer: Renderer, assets: Any,
           config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool) -> None:
     """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed."""
-    metas = [(slug, entry.meta) for slug, entry in sorted(fresh.topics.items())]
+    metas = [(slug, entry.meta) for slug, entry in entries]
     fresh.rest_key = caching.digest(theme, today, events, pages, metas)
     if fresh.rest_key == cache.rest_key and all(os.path.isfile(writer.out / p) for p in cache.rest_paths):
         fresh.rest_paths = cache.rest_paths
@@ -177,7 +188,7 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, renderer: 
             writer.keep(rel)
         return
     topics, gathered = [], CommentOutputs(f"{config['title']}: Kommentare")
-    for _, entry in sorted(fresh.topics.items()):
+    for _, entry in entries:
         topic, comments = entry.load()
         topics.append(topic)
         if drafts or not topic.draft:
@@ -228,8 +239,9 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
 
 
 def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
-            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None) -> list[Any]:
-    """Events and pages: parsed again only when their file changed."""
+            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None,
+            sigs: dict[str, tuple]) -> list[Any]:
+    """Events and pages: parsed again only when their file changed; sigs gets each one's signature."""
     records = []
     for path, sig in found:
         sig = settled(path, sig, racy)
@@ -237,6 +249,7 @@ def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, 
         record = old[1] if old and old[0] == sig else reader(path, problems)
         if record is not None:
             fresh.files[str(path)] = (sig, record)
+            sigs[record.slug] = sig
             records.append(record)
     return records
 

@@ -26,8 +26,8 @@ class Session:
     cache: caching.Cache | None = None
     topics: list[tuple[Path, Signature]] | None = None
     listings: dict[str, tuple] = field(default_factory=dict)
-    keys: dict[str, tuple] = field(default_factory=dict)  # slug -> (the inputs of its key, the key)
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
+    env: tuple | None = None  # (cache version, Jinja environment) of the last build
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, path: str) -> None:

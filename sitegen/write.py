@@ -80,15 +80,15 @@ class Writer:
         self._inside: dict[str, bool] = {}
         self._made: set[Path] = set()
 
-    def _claim(self, rel: str, resolve: bool = True) -> Path:
+    def _claim(self, rel: str) -> None:
         if rel in self.seen:
             raise WriteError(f"two pages want the same path '{rel}'")
         self.seen.add(rel)
-        return safe_path(self.out, rel, self._inside) if resolve else self.out / rel
 
     def put(self, rel: str, data: bytes) -> None:
         """Write data to rel unless the file already holds exactly these bytes."""
-        target = self._claim(rel)
+        self._claim(rel)
+        target = safe_path(self.out, rel, self._inside)
         if same(target, data):
             self.unchanged += 1
         else:
@@ -97,12 +97,13 @@ class Writer:
 
     def keep(self, rel: str) -> None:
         """Record a file that is up to date without rendering it again (nothing is written: no path check)."""
-        self._claim(rel, resolve=False)
+        self._claim(rel)
         self.unchanged += 1
 
     def adopt(self, rel: str, staged: Path | None) -> None:
         """Move a staged file into place (None: the worker found the bytes unchanged)."""
-        target = self._claim(rel)
+        self._claim(rel)
+        target = safe_path(self.out, rel, self._inside)
         if staged is None:
             self.unchanged += 1
         else:
