@@ -53,15 +53,17 @@ def assemble(config: dict, topics: list[Topic], events: list[Event], pages: list
 
 
 def check_references(root: Path, slugs: set[str], events: Iterable[Event], comment_ids: Iterable[tuple[str, str]],
-                     problems: Problems) -> None:
-    """Checks that span files: events and comment folders naming missing topics, ids used twice."""
+                     problems: Problems, folders: Iterable[str] | None = None) -> None:
+    """Checks that span files: events and comment folders naming missing topics, ids used twice.
+
+    folders: the comment folder names to check, if the caller knows which can have changed."""
     for e in events:
         for name in e.topics:
             if name not in slugs:
                 problems.add(e.source, line_of(root / e.source, "topics"),
                              f"the event names the topic '{name}', which does not exist", suggest(name, slugs))
-    for name in comment_folders(root / "content" / "kommentare"):
-        if name not in slugs:
+    for name in comment_folders(root / "content" / "kommentare") if folders is None else folders:
+        if name not in slugs and (root / "content" / "kommentare" / name).is_dir():
             for path, _ in files(root / "content" / "kommentare" / name, ".yaml", Problems(root)):
                 problems.add(path, 1, f"the comment belongs to the topic '{name}', which does not exist",
                              suggest(name, slugs))

@@ -17,7 +17,6 @@ import datetime as dt
 import multiprocessing
 import os
 import pickle
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,15 +97,15 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     renderer = Renderer(env, config, pages, today)
     theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
 
-    topic_files, listings = scan(content, problems, racy, session, changed)
+    topic_files, listings, folders = scan(content, problems, racy, session, changed)
     upcoming = [(e, event_sigs[e.slug]) for e in renderer.upcoming(events)]
-    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, trust_out=session is not None
-                 and session.cache is cache)
+    trust_out = session is not None and session.cache is cache  # this process wrote out/ last
+    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, trust_out)
     fresh_out = not out.exists()
     staged = _process(todo, jobs, fresh, problems, root=root, out=out, drafts=drafts, renderer=renderer, events=events)
     slugs = {path.stem for path, _ in topic_files}
     entries = sorted(fresh.topics.items())
-    check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids], problems)
+    check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids], problems, folders)
     if problems:
         discard_staging(out)
         if fresh_out:
@@ -119,7 +118,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             writer.adopt(entry.page, staged[entry.page])
         elif entry.page:
             writer.keep(entry.page)
-    _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts)
+    _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts, trust_out)
     _media(content / "dateien", cache, fresh, writer, racy)
     report = writer.finish()
     if not todo and fresh.rest_key == cache.rest_key and fresh.files == cache.files and cache.topics == fresh.topics:
@@ -129,8 +128,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         use_cache_write = use_cache
     if session:
         session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
-        if use_cache_write:  # the preview need not wait for the disk: the page is already written
-            threading.Thread(target=fresh.save, args=(root, out), daemon=True).start()
+        if use_cache_write:  # the preview need not wait for the disk: saved once the edits pause
+            session.save_later(fresh, root, out)
     elif use_cache_write:
         fresh.save(root, out)
     return report
@@ -178,11 +177,11 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
 
 
 def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: list, renderer: Renderer, assets: Any,
-          config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool) -> None:
+          config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool, trust_out: bool) -> None:
     """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed."""
     metas = [(slug, entry.meta) for slug, entry in entries]
     fresh.rest_key = caching.digest(theme, today, events, pages, metas)
-    if fresh.rest_key == cache.rest_key and all(os.path.isfile(writer.out / p) for p in cache.rest_paths):
+    if fresh.rest_key == cache.rest_key and (trust_out or all(os.path.isfile(writer.out / p) for p in cache.rest_paths)):
         fresh.rest_paths = cache.rest_paths
         for rel in cache.rest_paths:
             writer.keep(rel)

@@ -29,12 +29,32 @@ class Session:
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     env: tuple | None = None  # (cache version, Jinja environment) of the last build
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _saver: threading.Timer | None = None
+    _pending: tuple | None = None
 
     def note(self, path: str) -> None:
         """Record a path the watcher saw change."""
         with self._lock:
             if self.changed is not None:
                 self.changed.add(os.path.realpath(path))  # builds compare against the resolved root
+
+    def save_later(self, cache: caching.Cache, root: Path, out: Path, delay: float = 5.0) -> None:
+        """Write the cache to disk once no build has followed for a while (a save costs a rebuild's time)."""
+        with self._lock:
+            if self._saver:
+                self._saver.cancel()
+            self._pending = (cache, root, out)
+            self._saver = threading.Timer(delay, self.flush)
+            self._saver.daemon = True
+            self._saver.start()
+
+    def flush(self) -> None:
+        """Write a pending cache now (the preview server calls this when it stops)."""
+        with self._lock:
+            pending, self._pending = self._pending, None
+        if pending:
+            cache, root, out = pending
+            cache.save(root, out)
 
     def take(self) -> set[str] | None:
         """The changes since the last build; from now on, collect anew."""
@@ -44,8 +64,9 @@ class Session:
 
 
 def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
-          changed: set[str] | None) -> tuple[list[tuple[Path, Signature]], dict[str, tuple]]:
-    """Topic files and comment listings; with a session that knows what changed, only that is looked at."""
+          changed: set[str] | None) -> tuple[list[tuple[Path, Signature]], dict[str, tuple], list[str] | None]:
+    """Topic files, comment listings, and the comment folders that can have changed (None: all of them);
+    with a session that knows what changed, only that is looked at."""
     themen, kommentare = str(content / "themen") + os.sep, str(content / "kommentare") + os.sep
     known = session is not None and session.topics is not None and changed is not None
     touched = [p for p in changed if p.startswith(themen)] if known else []
@@ -55,13 +76,14 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
         topic_files = files(content / "themen", ".md", problems)
     listings = {}
     dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)} if known else set()
+    session_folders = sorted(dirty) if known else None  # the last build had no stray folders, or it failed
     for path, _ in topic_files:
         slug = path.stem
         if known and slug not in dirty and slug in session.listings:  # type: ignore[union-attr]
             listings[slug] = session.listings[slug]  # type: ignore[union-attr]
         else:
             listings[slug] = listing(kommentare + slug, racy)
-    return topic_files, listings
+    return topic_files, listings, session_folders
 
 
 def _plain_topic(name: str) -> bool:

@@ -166,4 +166,5 @@ def serve(root: Path, out: Path, port: int = 8000, today: dt.date | None = None,
     finally:
         observer.stop()
         server.shutdown()
+        preview.session.flush()  # the next start is then a warm one
     return 0
