@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.root, args.out, port=args.port, today=args.today, drafts=args.drafts)
     if args.command == "check":
         from sitegen.check import run_check
-        return run_check(args.root, args.out, today=args.today, vnu=not args.no_vnu)
+        return run_check(args.root, today=args.today, vnu=not args.no_vnu)
     try:
         report = build(args.root, args.out, today=args.today, drafts=args.drafts)
     except BuildError as exc:

@@ -34,12 +34,3 @@ def fingerprint(static: Path) -> Assets:
             urls[rel.as_posix()] = "/" + out
             files[out] = data
     return Assets(urls, files)
-
-
-def media(folder: Path) -> dict[str, bytes]:
-    """Editors' files (images, PDFs) from content/dateien/, published unchanged under /dateien/."""
-    files = {}
-    if folder.is_dir():
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            files[(Path("dateien") / path.relative_to(folder)).as_posix()] = path.read_bytes()
-    return files

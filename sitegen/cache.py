@@ -12,6 +12,7 @@ import os
 import pickle
 import sys
 import threading
+import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -21,18 +22,22 @@ FOLDER = Path(".cache") / "sitegen"
 HERE = Path(__file__).resolve().parent
 
 
-@dataclass
+@dataclass(slots=True)
 class TopicEntry:
-    """One topic as the last build left it."""
+    """One topic as the last build left it: few objects each, since there can be tens of thousands."""
 
-    key: tuple           # the signatures of everything its page was made from
+    key: bytes           # the signatures of everything its page was made from (marshalled)
     meta: str            # digest of what the other pages use from it (metadata and comments)
     page: str | None     # its output path, or None for a draft
-    ids: tuple[str, ...]  # its comments' ids, to find ids used twice without unpickling
-    record: bytes        # pickled (Topic without body, its comments): unpickled only when needed
+    ids: str             # its comments' ids, space-separated, to find ids used twice without unpickling
+    record: bytes        # (Topic card, its comments), pickled and compressed: unpacked only when needed
+
+    @staticmethod
+    def pack(record: tuple[Any, tuple[Any, ...]]) -> bytes:
+        return zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
     def load(self) -> tuple[Any, tuple[Any, ...]]:
-        return pickle.loads(self.record)
+        return pickle.loads(zlib.decompress(self.record))
 
 
 @dataclass
@@ -73,6 +78,14 @@ class Cache:
 
 
 KEEP = 8  # caches of the most recently built output folders
+
+
+def discard(root: Path, out: Path) -> None:
+    """Remove the cache of out: called before out/ changes, so a crash never leaves a cache that lies."""
+    try:
+        _file(root, out).unlink()
+    except OSError:
+        pass
 
 
 def _file(root: Path, out: Path) -> Path:

@@ -10,12 +10,13 @@ from typing import TextIO
 
 from . import build
 from .errors import BuildError
+from .write import WriteError
 from .links import check_links
 from .load import load
 from .vnu import ValidatorMissing, validate
 
 
-def run_check(root: Path, out: Path | None = None, today: dt.date | None = None, vnu: bool = True,
+def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
               stream: TextIO = sys.stdout) -> int:
     """Build into a scratch folder and report every problem; 0 if none, 1 otherwise, 2 if vnu is missing."""
     try:
@@ -28,7 +29,11 @@ def run_check(root: Path, out: Path | None = None, today: dt.date | None = None,
         for line in site.todos:
             print(f"  - {line}", file=stream)
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
-        build(root, Path(tmp), today=today, use_cache=False)
+        try:
+            build(root, Path(tmp), today=today, use_cache=False)
+        except (BuildError, WriteError) as exc:
+            print(exc.report() if isinstance(exc, BuildError) else f"error: {exc}", file=stream)
+            return 1
         problems = check_links(Path(tmp))
         try:
             problems += validate(Path(tmp)) if vnu else []

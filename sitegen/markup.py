@@ -9,7 +9,17 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 EXTENSIONS = ["extra", "toc"]
-EXTENSION_CONFIG = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-4"}}
+# ids the templates use; a heading in a body must not take one of them (the skip link, the form)
+TEMPLATE_IDS = {"inhalt", "kommentieren"}
+TEMPLATE_ID_PREFIXES = ("h-", "kommentar-", "f-")
+
+
+def _slugify(value: str, separator: str) -> str:
+    slug = slugify_unicode(value, separator)
+    return f"{slug}{separator}text" if slug in TEMPLATE_IDS or slug.startswith(TEMPLATE_ID_PREFIXES) else slug
+
+
+EXTENSION_CONFIG = {"toc": {"slugify": _slugify, "toc_depth": "2-4"}}
 
 _md: markdown.Markdown | None = None
 

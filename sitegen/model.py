@@ -143,6 +143,3 @@ class Site:
     pages: tuple[Page, ...]
     comments: tuple[Comment, ...]
     todos: tuple[str, ...] = field(default=())
-
-    def topic(self, slug: str) -> Topic | None:
-        return next((t for t in self.topics if t.slug == slug), None)

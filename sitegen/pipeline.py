@@ -16,7 +16,7 @@ import gc
 import datetime as dt
 import multiprocessing
 import os
-import pickle
+import marshal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ from .config import load_config
 from .errors import BuildError, ContentError, Problems
 from .load import assemble, check_references
 from .outputs import CommentOutputs
-from .readers import Signature, files, read_event, read_page, read_thread, read_topic, signature
+from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic, signature
 from .render import Renderer, environment
 from .scan import RACY_NS, Session, scan, settled
 from .write import Report, Writer, discard_staging, same, staging
@@ -42,7 +42,7 @@ class Job:
 
     slug: str
     path: Path
-    key: str
+    key: bytes
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ _CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited throu
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
           jobs: int | None = None, use_cache: bool = True, session: Session | None = None) -> Report:
     """Build ROOT's site into OUT, writing only changed files; raise BuildError listing every problem."""
-    root, out, today = Path(root).resolve(), Path(out), today or dt.date.today()
+    root, out = Path(root).resolve(), Path(out)
+    today = today or dt.datetime.now(BERLIN).date()  # the city's date, whatever the build machine's zone
     changed = session.take() if session else None
     try:
         return _build(root, out, today, drafts, jobs, use_cache, session, changed)
@@ -87,7 +88,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     fresh = caching.Cache(version, started_ns=time.time_ns())
     racy = cache.started_ns - RACY_NS if cache.topics else None
     event_sigs: dict[str, tuple] = {}
-    events = _cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy, event_sigs)
+    events = sorted(_cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy,
+                            event_sigs), key=lambda e: (e.start, e.slug))
     pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
                    key=lambda p: (p.order, p.slug))
     if session and session.env and session.env[0] == version:
@@ -95,48 +97,56 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     else:
         env = environment(templates, assets)
     renderer = Renderer(env, config, pages, today)
-    theme = caching.digest(config, renderer.base["nav"], renderer.base["footer_pages"], drafts)
+    # what every page shows of the others: navigation and footer links, not the pages' texts
+    theme = caching.digest(config, renderer.base["nav"], [(p.url, p.title) for p in renderer.base["footer_pages"]],
+                           drafts)
 
     topic_files, listings, folders = scan(content, problems, racy, session, changed)
     upcoming = [(e, event_sigs[e.slug]) for e in renderer.upcoming(events)]
     trust_out = session is not None and session.cache is cache  # this process wrote out/ last
-    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, trust_out)
+    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, racy, trust_out)
     fresh_out = not out.exists()
-    staged = _process(todo, jobs, fresh, problems, root=root, out=out, drafts=drafts, renderer=renderer, events=events)
-    slugs = {path.stem for path, _ in topic_files}
-    entries = sorted(fresh.topics.items())
-    check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids], problems, folders)
-    if problems:
-        discard_staging(out)
-        if fresh_out:
-            out.rmdir()  # a failed first build leaves no trace
-        raise BuildError(problems.errors)
+    stage = staging(out)
+    try:
+        staged = _process(todo, jobs, fresh, problems, root=root, out=out, stage=stage, drafts=drafts,
+                          renderer=renderer, events=events)
+        slugs = {path.stem for path, _ in topic_files}
+        entries = sorted(fresh.topics.items())
+        check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
+        if problems:
+            raise BuildError(problems.errors)
 
-    writer = Writer(out)
-    for slug, entry in entries:
-        if entry.page in staged:
-            writer.adopt(entry.page, staged[entry.page])
-        elif entry.page:
-            writer.keep(entry.page)
-    _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts, trust_out)
-    _media(content / "dateien", cache, fresh, writer, racy)
-    report = writer.finish()
-    if not todo and fresh.rest_key == cache.rest_key and fresh.files == cache.files and cache.topics == fresh.topics:
-        fresh = cache  # nothing changed: keep the cache (and its older start time) as it is on disk
-        use_cache_write = False
-    else:
-        use_cache_write = use_cache
-    if session:
-        session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
-        if use_cache_write:  # the preview need not wait for the disk: saved once the edits pause
-            session.save_later(fresh, root, out)
-    elif use_cache_write:
-        fresh.save(root, out)
-    return report
+        # from the first write on, the cache on disk no longer describes out/: drop it until the new one is saved
+        writer = Writer(out, before_first_write=lambda: caching.discard(root, out))
+        for slug, entry in entries:
+            if entry.page in staged:
+                writer.adopt(entry.page, staged[entry.page])
+            elif entry.page:
+                writer.keep(entry.page)
+        _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts, trust_out)
+        _media(content / "dateien", cache, fresh, writer, racy)
+        report = writer.finish()
+        if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
+                and fresh.files == cache.files and cache.topics == fresh.topics:
+            fresh = cache  # nothing changed: keep the cache (and its older start time) as it is on disk
+            use_cache_write = False
+        else:
+            use_cache_write = use_cache
+        if session:
+            session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
+            if use_cache_write:  # the preview need not wait for the disk: saved once the edits pause
+                session.save_later(fresh, root, out)
+        elif use_cache_write:
+            fresh.save(root, out)
+        return report
+    finally:
+        discard_staging(stage)
+        if fresh_out and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # a failed first build leaves no trace
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
-          fresh: caching.Cache, theme: str, upcoming: list[tuple[Any, tuple]], out: Path,
+          fresh: caching.Cache, theme: str, upcoming: list[tuple[Any, tuple]], out: Path, racy: int | None,
           trust_out: bool = False) -> list[Job]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
 
@@ -147,12 +157,12 @@ def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
     for event, sig in upcoming:
         for slug in event.topics:
             linked.setdefault(slug, []).append((event.slug, sig))
-    racy = cache.started_ns - RACY_NS if cache.topics else None
     todo = []
     prefix = str(out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
-        key = (theme, settled(path, sig, racy), listings[slug], tuple(linked.get(slug, ())))
+        # marshal: one bytes object per key, cheap to compare, to store and to load again
+        key = marshal.dumps((theme, settled(path, sig, racy), listings[slug], tuple(linked.get(slug, ()))))
         old = cache.topics.get(slug)
         if old and old.key == key and (trust_out or old.page is None or os.path.isfile(prefix + old.page)):
             fresh.topics[slug] = old
@@ -165,7 +175,6 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
              **context: Any) -> dict[str, Path | None]:
     """Run the jobs; collect their cache entries, errors, and staged pages (None: page unchanged)."""
     _CONTEXT.update(context)
-    staging(context["out"]).mkdir(parents=True, exist_ok=True)
     staged: dict[str, Path | None] = {}
     for done in _run(todo, jobs):
         problems.errors.extend(done.errors)
@@ -214,13 +223,13 @@ def _work(job: Job) -> Done:
         page = f"themen/{job.slug}/index.html"
         data = ctx["renderer"].topic(topic, comments, ctx["events"])
         if not same(ctx["out"] / page, data):
-            staged = staging(ctx["out"]) / f"{job.slug}.html"
+            staged = ctx["stage"] / f"{job.slug}.html"
             staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
     record = (card, tuple(comments))
-    entry = caching.TopicEntry(job.key, caching.digest(record), page, tuple(c.id for c in comments),
-                               pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    entry = caching.TopicEntry(job.key, caching.digest(record), page, " ".join(c.id for c in comments),
+                               caching.TopicEntry.pack(record))
     return Done(job.slug, (), entry, staged)
 
 
@@ -233,8 +242,11 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
     # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
     # objects are left alone by the workers' garbage collector, so their pages stay shared
     gc.freeze()
-    with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
-        yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
+            yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+    finally:
+        gc.unfreeze()  # the preview server lives on: its garbage must be collectable again
 
 
 def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
@@ -258,6 +270,8 @@ def _media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Wri
     if not folder.is_dir():
         return
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+            continue  # a link could publish any file of the machine
         rel = (Path("dateien") / path.relative_to(folder)).as_posix()
         sig = settled(path, signature(path.stat()), racy)
         if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():

@@ -49,7 +49,11 @@ def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Sig
             problems.add(path, 1, f"the file name '{path.name}' cannot be a web address",
                          "use lowercase letters a-z, digits and '-' only, e.g. 'digital-stadt-jena.md'")
         else:
-            found.append((path, signature(entry.stat())))
+            try:
+                found.append((path, signature(entry.stat())))
+            except OSError as exc:  # a link that leads nowhere
+                problems.add(path, 1, f"the file cannot be read: {exc.strerror or exc}",
+                             "check that it is a regular file you may read")
     return found
 
 
@@ -102,6 +106,9 @@ def read_event(path: Path, problems: Problems, convert: Convert = markdown_to_ht
     if src is None:
         return None
     d, v, before = _validate(src, rules.EVENT, problems)
+    if path.stem == "kalender":
+        problems.add(path, 1, "the event name 'kalender' is already used by the calendar of all events",
+                     "rename the file, e.g. 'kalender-workshop.md'")
     start, end = berlin(d["start"]), berlin(d["end"])
     if start and end and end <= start:
         v.error(("end",), "the event ends before it starts", "check the date and time of 'end'")

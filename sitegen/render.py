@@ -48,7 +48,7 @@ class Renderer:
         return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
 
     def upcoming(self, events: Iterable[Event]) -> tuple[Event, ...]:
-        return tuple(e for e in events if e.end.date() >= self.today)
+        return tuple(e for e in events if e.end.astimezone(dates.BERLIN).date() >= self.today)
 
     def topic(self, topic: Topic, comments: list[Comment], events: Iterable[Event]) -> bytes:
         """One topic page: its comments threaded, its upcoming events listed."""
@@ -60,7 +60,7 @@ class Renderer:
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
         """Every file except the topic pages (comments arrive gathered, not in site.comments)."""
         upcoming = self.upcoming(site.events)
-        past = tuple(reversed([e for e in site.events if e.end.date() < self.today]))
+        past = tuple(reversed([e for e in site.events if e.end.astimezone(dates.BERLIN).date() < self.today]))
         yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
@@ -79,21 +79,7 @@ class Renderer:
         yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, comments.recent())
         yield "daten/kommentare.json", comments.open_data()
         yield from assets.files.items()
-        urls = ["/", "/themen/", "/termine/", "/danke/"] + [t.url for t in site.topics] + \
+        urls = ["/", "/themen/", "/termine/"] + [t.url for t in site.topics] + \
             [e.url for e in site.events] + [p.url for p in site.pages]
         yield "sitemap.xml", outputs.sitemap(site, urls)
         yield "robots.txt", outputs.robots(site)
-
-
-def render(site: Site, env: jinja2.Environment, assets: Assets, today: dt.date) -> Iterator[tuple[str, bytes]]:
-    """Every file of a fully loaded site (bodies included), in one process."""
-    r = Renderer(env, site.config, site.pages, today)
-    by_topic: dict[str, list[Comment]] = {}
-    for c in site.comments:
-        by_topic.setdefault(c.topic, []).append(c)
-    for topic in site.topics:
-        yield f"themen/{topic.slug}/index.html", r.topic(topic, by_topic.get(topic.slug, []), site.events)
-    gathered = outputs.CommentOutputs(f"{site.config['title']}: Kommentare")
-    for topic in sorted(site.topics, key=lambda t: t.slug):
-        gathered.add(by_topic.get(topic.slug, []))
-    yield from r.rest(site, assets, gathered)

@@ -56,6 +56,11 @@ class Session:
             cache, root, out = pending
             cache.save(root, out)
 
+    def forget(self) -> None:
+        """Changes the watcher cannot describe file by file: the next build looks at everything."""
+        with self._lock:
+            self.changed = None
+
     def take(self) -> set[str] | None:
         """The changes since the last build; from now on, collect anew."""
         with self._lock:
@@ -76,7 +81,9 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
         topic_files = files(content / "themen", ".md", problems)
     listings = {}
     dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)} if known else set()
-    session_folders = sorted(dirty) if known else None  # the last build had no stray folders, or it failed
+    # the last build had no stray comment folders (or it failed); new ones can only come from a
+    # changed comment folder or a topic that was deleted or renamed
+    session_folders = sorted(dirty | {Path(p).stem for p in touched}) if known else None
     for path, _ in topic_files:
         slug = path.stem
         if known and slug not in dirty and slug in session.listings:  # type: ignore[union-attr]

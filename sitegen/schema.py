@@ -57,9 +57,6 @@ def choice(*choices: str, default: str | None = None) -> Rule:
     return Rule("choice", False, default, choices=choices)
 
 
-Report = Callable[[tuple[Any, ...], str, str], None]
-
-
 class Validator:
     """Checks a mapping against rules, reporting every problem with the key's line."""
 

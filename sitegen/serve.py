@@ -85,13 +85,21 @@ class _OnChange(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reading a file is not a change
-        name = Path(str(event.src_path)).name
-        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
-            return  # editors' temporary files
-        self.preview.session.note(str(event.src_path))
-        if getattr(event, "dest_path", ""):
-            self.preview.session.note(str(event.dest_path))
+        if event.is_directory and event.event_type in ("moved", "deleted", "created"):
+            self.preview.session.forget()  # a folder appeared, went or moved: look at everything
+        paths = [str(event.src_path)] + ([str(event.dest_path)] if getattr(event, "dest_path", "") else [])
+        # an atomic save writes a hidden temporary file and renames it: the rename's target counts
+        real = [p for p in paths if not _temporary(Path(p).name)]
+        if not real:
+            return
+        for p in real:
+            self.preview.session.note(p)
         self.preview.changed(event)
+
+
+def _temporary(name: str) -> bool:
+    """Editors' and our own temporary files, which are renamed into place or thrown away."""
+    return name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -101,6 +109,9 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            return self._send(403, "text/plain", b"preview only for 127.0.0.1")  # no DNS rebinding to drafts
         if self.path.startswith("/__preview/version"):
             return self._send(200, "application/json", json.dumps(
                 {"version": self.preview.version, "error": self.preview.error}).encode())

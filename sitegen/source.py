@@ -157,7 +157,11 @@ def read_yaml(path: Path, text: str | None = None) -> Source:
 
 def read_text(path: Path) -> str:
     """Read a file as UTF-8, with a clear error for other encodings."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # a broken link, a folder named like a file, no permission
+        raise SourceError(1, f"the file cannot be read: {exc.strerror or exc}",
+                          "check that it is a regular file you may read") from None
     try:
         # forbidden code points (controls, noncharacters) never reach a page, a feed or a calendar
         return strip_forbidden(raw.decode("utf-8").replace("\r\n", "\n"))

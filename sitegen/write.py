@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 MANIFEST = ".sitegen-files"
 STAGING = ".sitegen-staging"
@@ -61,18 +62,21 @@ def same(path: Path, data: bytes) -> bool:
 
 
 def replace(target: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so nobody ever reads a half-written page."""
+    """Write via a new temporary file and rename, so nobody ever reads a half-written page."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; a published page is world-readable
     os.replace(tmp, target)
 
 
 class Writer:
     """Collects the outputs of one build and writes only what changed."""
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, before_first_write: Callable[[], None] | None = None):
         self.out = Path(out)
+        self._before = before_first_write
         self.out.mkdir(parents=True, exist_ok=True)
         self.seen: set[str] = set()
         self.written: list[str] = []
@@ -92,6 +96,7 @@ class Writer:
         if same(target, data):
             self.unchanged += 1
         else:
+            self._touch()
             replace(target, data)
             self.written.append(rel)
 
@@ -107,9 +112,16 @@ class Writer:
         if staged is None:
             self.unchanged += 1
         else:
+            self._touch()
             self._folder(target.parent)
             os.replace(staged, target)
             self.written.append(rel)
+
+    def _touch(self) -> None:
+        """Run the before-first-write hook once."""
+        if self._before:
+            self._before()
+            self._before = None
 
     def _folder(self, folder: Path) -> None:
         """Create a folder once per build, not once per file."""
@@ -119,11 +131,10 @@ class Writer:
 
     def finish(self) -> Report:
         """Remove stale files of the previous build and record this build's manifest."""
-        removed = _remove_stale(self.out, self.seen)
+        removed = _remove_stale(self.out, self.seen, self._touch)
         manifest = "".join(f"{p}\n" for p in sorted(self.seen)).encode("utf-8")
         if not same(self.out / MANIFEST, manifest):
             replace(self.out / MANIFEST, manifest)
-        discard_staging(self.out)
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
 
@@ -136,15 +147,17 @@ def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
 
 
 def staging(out: Path) -> Path:
-    """Where worker processes put changed pages until the whole build has validated."""
-    return Path(out) / STAGING
+    """A folder of this build's own where worker processes put changed pages until everything has validated."""
+    Path(out).mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING + "-", dir=out))
 
 
-def discard_staging(out: Path) -> None:
-    shutil.rmtree(staging(out), ignore_errors=True)
+def discard_staging(folder: Path | None) -> None:
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_stale(out: Path, keep: set[str]) -> list[str]:
+def _remove_stale(out: Path, keep: set[str], touch: Callable[[], None] = lambda: None) -> list[str]:
     """Delete what the last build listed in its manifest and this build no longer makes."""
     try:
         before = (out / MANIFEST).read_text(encoding="utf-8").split("\n")
@@ -157,6 +170,7 @@ def _remove_stale(out: Path, keep: set[str]) -> list[str]:
         except WriteError:
             continue  # a tampered manifest never makes us delete outside the output folder
         if path.is_file():
+            touch()
             path.unlink()
             removed.append(rel)
             _prune(path.parent, out)

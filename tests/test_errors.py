@@ -21,10 +21,14 @@ def errors_for(root: Path) -> list[str]:
     return [str(e) for e in info.value.errors]
 
 
-def put(root: Path, rel: str, text: str | bytes) -> None:
+def put(root: Path, rel: str, text: str | bytes | None) -> None:
+    """Write a content file; None makes a link that leads nowhere (a file that cannot be read)."""
     path = root / "content" / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    if text is None:
+        path.symlink_to(root / "nowhere")
+    else:
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 CASES = [
@@ -49,6 +53,9 @@ CASES = [
      "content/termine/t.md:3: 'start' must be a date and time", ""),
     ("termine/t.md", "---\ntitle: T\nstart: 2026-12-01 18:00\nend: 2026-12-01 19:00\nlocation: {name: R}\ntopics: [gutt]\n---\n",
      "content/termine/t.md:6: the event names the topic 'gutt', which does not exist", "did you mean 'gut'?"),
+    ("termine/kalender.md", "---\ntitle: T\nstart: 2026-12-01 18:00\nend: 2026-12-01 19:00\nlocation: {name: R}\n---\n",
+     "content/termine/kalender.md:1: the event name 'kalender' is already used", "rename"),
+    ("themen/kaputt.md", None, "content/themen/kaputt.md:1: the file cannot be read", "regular file"),
     ("kommentare/nix/c1.yaml", "id: c1\ntopic: nix\nname: A\nbody: B\ndate: 2026-11-01T00:00:00Z\n",
      "content/kommentare/nix/c1.yaml:1: the comment belongs to the topic 'nix', which does not exist", ""),
     ("kommentare/gut/c1.yaml", "id: c1\ntopic: gut\nparent: c0\nname: A\nbody: B\ndate: 2026-11-01T00:00:00Z\n",

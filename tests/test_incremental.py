@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
-from sitegen import build
+from sitegen import BuildError, build
 from sitegen.scan import Session
 
 COMMENT = """id: {id}
@@ -178,3 +178,38 @@ def test_same_size_edit_within_one_timestamp_tick_is_seen(site_root: Path, tmp_p
     os.utime(path, ns=(stamp, stamp))  # same size, same inode, same timestamp
     build(site_root, out, today=TODAY)
     assert "ABGESCHLOSSEN" in (out / "themen/wohnen/index.html").read_text(encoding="utf-8")
+
+
+def test_session_reports_comments_left_by_a_deleted_topic(site_root: Path, tmp_path: Path) -> None:
+    session = Session()
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY, session=session)
+    event = site_root / "content/termine/forum.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("topics: [mobilitaet]", "topics: []"), encoding="utf-8")
+    session.note(str(event))
+    online = site_root / "content/termine/online.md"
+    online.write_text(online.read_text(encoding="utf-8").replace("mobilitaet, ", ""), encoding="utf-8")
+    session.note(str(online))
+    topic = site_root / "content/themen/mobilitaet.md"
+    topic.unlink()
+    session.note(str(topic))
+    with pytest.raises(BuildError, match="belongs to the topic 'mobilitaet', which does not exist"):
+        build(site_root, out, today=TODAY, session=session)
+
+
+def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) -> None:
+    """The cache on disk must not outlive a write it does not describe."""
+    root = tmp_path / "src"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    out, session = tmp_path / "out", Session()
+    build(root, out, today=TODAY)  # a CLI build leaves its cache on disk
+    css = root / "static/style.css"
+    original = css.read_text(encoding="utf-8")
+    css.write_text(original + "\n/* edit */\n", encoding="utf-8")
+    build(root, out, today=TODAY, session=session)
+    css.write_text(original, encoding="utf-8")
+    build(root, out, today=TODAY, session=session)
+    build(root, tmp_path / "cold", today=TODAY, use_cache=False)
+    assert read_tree(out) == read_tree(tmp_path / "cold")

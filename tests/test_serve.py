@@ -98,3 +98,22 @@ def test_burst_of_saves_builds_once(site_root: Path, tmp_path: Path) -> None:
     wait_for(lambda: p.version >= 1)
     time.sleep(0.6)
     assert p.version == 1
+
+
+def test_comment_saved_by_rename_from_a_hidden_temp_file_appears(preview) -> None:
+    """What `intake approve` does: write .tmp-…, then rename into place."""
+    p, port, root = preview
+    folder = root / "content/kommentare/mobilitaet"
+    tmp = folder / ".tmp-k9.yaml"
+    tmp.write_text("id: k9\ntopic: mobilitaet\nparent: null\nname: Neu\nbody: Frisch freigegeben\n"
+                   "date: 2026-11-20T09:00:00Z\nofficial: null\n", encoding="utf-8")
+    tmp.rename(folder / "k9.yaml")
+    wait_for(lambda: "Frisch freigegeben" in get(port, "/themen/mobilitaet/")[1])
+
+
+def test_only_loopback_host_names_are_served(preview) -> None:
+    p, port, _ = preview
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=10)
+    assert info.value.code == 403
