@@ -86,7 +86,8 @@ class Backend:
             return Reply(401, body=b'{"code":401,"message":"Access Denied"}')
         if self.faults.rate_limit_every and n % self.faults.rate_limit_every == 0:
             self.fault_log.append("429")
-            value = "1" if self.faults.reset_header == "retry-after" else str(int(time.time()) + 1)
+            # an epoch at least one second ahead (int() truncates): the client must wait, never ~0 s
+            value = "1" if self.faults.reset_header == "retry-after" else str(int(time.time()) + 2)
             return Reply(429, {self.faults.reset_header: value}, b'{"message":"rate limited"}')
         if roll < self.faults.fail_rate:
             self.fault_log.append(kind)
