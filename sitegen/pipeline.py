@@ -20,7 +20,7 @@ import marshal
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from . import cache as caching
 from .assets import fingerprint
@@ -28,9 +28,9 @@ from .config import load_config
 from .errors import BuildError, ContentError, Problems
 from .load import assemble, check_references
 from .outputs import CommentOutputs
-from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic, signature
+from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
-from .scan import RACY_NS, Session, scan, settled
+from .scan import RACY_NS, Session, cached, media, scan, settled
 from .write import Report, Writer, discard_staging, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
@@ -88,9 +88,9 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     fresh = caching.Cache(version, started_ns=time.time_ns())
     racy = cache.started_ns - RACY_NS if cache.topics else None
     event_sigs: dict[str, tuple] = {}
-    events = sorted(_cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy,
+    events = sorted(cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy,
                             event_sigs), key=lambda e: (e.start, e.slug))
-    pages = sorted(_cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
+    pages = sorted(cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
                    key=lambda p: (p.order, p.slug))
     if session and session.env and session.env[0] == version:
         env = session.env[1]  # compiled templates survive between preview builds
@@ -124,7 +124,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             elif entry.page:
                 writer.keep(entry.page)
         _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts, trust_out)
-        _media(content / "dateien", cache, fresh, writer, racy)
+        media(content / "dateien", cache, fresh, writer, racy)
         report = writer.finish()
         if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
                 and fresh.files == cache.files and cache.topics == fresh.topics:
@@ -247,35 +247,3 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
             yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
     finally:
         gc.unfreeze()  # the preview server lives on: its garbage must be collectable again
-
-
-def _cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
-            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None,
-            sigs: dict[str, tuple]) -> list[Any]:
-    """Events and pages: parsed again only when their file changed; sigs gets each one's signature."""
-    records = []
-    for path, sig in found:
-        sig = settled(path, sig, racy)
-        old = cache.files.get(str(path))
-        record = old[1] if old and old[0] == sig else reader(path, problems)
-        if record is not None:
-            fresh.files[str(path)] = (sig, record)
-            sigs[record.slug] = sig
-            records.append(record)
-    return records
-
-
-def _media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer, racy: int | None) -> None:
-    """Editors' files under /dateien/: copied when their signature changed."""
-    if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
-            continue  # a link could publish any file of the machine
-        rel = (Path("dateien") / path.relative_to(folder)).as_posix()
-        sig = settled(path, signature(path.stat()), racy)
-        if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
-            writer.keep(rel)
-        else:
-            writer.put(rel, path.read_bytes())
-        fresh.files[rel] = (sig, None)

@@ -7,10 +7,12 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from . import cache as caching
 from .errors import Problems
 from .readers import SLUG, Signature, files, signature
+from .write import Writer
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
@@ -131,3 +133,35 @@ def settled(path: Path | str, sig: Signature, racy: int | None) -> tuple:
         with open(path, "rb") as f:
             return sig + (hashlib.blake2b(f.read(), digest_size=16).digest(),)
     return sig
+
+
+def cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
+            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None,
+            sigs: dict[str, tuple]) -> list[Any]:
+    """Events and pages: parsed again only when their file changed; sigs gets each one's signature."""
+    records = []
+    for path, sig in found:
+        sig = settled(path, sig, racy)
+        old = cache.files.get(str(path))
+        record = old[1] if old and old[0] == sig else reader(path, problems)
+        if record is not None:
+            fresh.files[str(path)] = (sig, record)
+            sigs[record.slug] = sig
+            records.append(record)
+    return records
+
+
+def media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer, racy: int | None) -> None:
+    """Editors' files under /dateien/: copied when their signature changed."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+            continue  # a link could publish any file of the machine
+        rel = (Path("dateien") / path.relative_to(folder)).as_posix()
+        sig = settled(path, signature(path.stat()), racy)
+        if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
+            writer.keep(rel)
+        else:
+            writer.put(rel, path.read_bytes())
+        fresh.files[rel] = (sig, None)
