@@ -68,7 +68,7 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
         return _build(root, out, today, drafts, jobs, use_cache, session, changed)
     except BaseException:
         if session:
-            session.changed = None  # after a failure, trust nothing: look at everything next time
+            session.forget()  # after a failure, trust nothing: look at everything next time
         raise
 
 
