@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed.")
+    from sitegen.config import load_config, missing_facts
+    from sitegen.errors import Problems
+    todo = missing_facts(load_config(args.root, Problems(args.root)))
+    if todo:
+        print(f"Note: {len(todo)} facts in content/site.yaml are still empty (never made up); "
+              "`python build.py check` lists them.")
     return 0
 
 
