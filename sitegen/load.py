@@ -9,20 +9,23 @@ from typing import Iterable
 from .config import load_config, missing_facts
 from .errors import BuildError, Problems
 from .model import Comment, Event, Page, Site, Topic
-from .readers import comment_folders, files, line_of, read_event, read_page, read_thread, read_topic
+from .markup import markdown_to_html
+from .readers import Convert, comment_folders, files, line_of, read_event, read_page, read_thread, read_topic
 
 
-def load(root: Path, drafts: bool = False) -> Site:
-    """Read content/ under root into a Site with every body as HTML, or raise BuildError listing every problem."""
+def load(root: Path, drafts: bool = False, convert: Convert = markdown_to_html) -> Site:
+    """Read content/ under root into a Site with every body as HTML, or raise BuildError listing every problem.
+
+    convert: how bodies become HTML; `check` passes one that skips Markdown, as it only needs the facts."""
     root = Path(root)
     problems = Problems(root)
     config = load_config(root, problems)
     content = root / "content"
     topic_files = files(content / "themen", ".md", problems)
     slugs = {p.stem for p, _ in topic_files}
-    topics = [t for p, _ in topic_files if (t := read_topic(p, problems))]
-    events = read_events(content, problems)
-    pages = [p for path, _ in files(content / "seiten", ".md", problems) if (p := read_page(path, problems))]
+    topics = [t for p, _ in topic_files if (t := read_topic(p, problems, convert))]
+    events = read_events(content, problems, convert)
+    pages = [p for path, _ in files(content / "seiten", ".md", problems) if (p := read_page(path, problems, convert))]
     comments: list[Comment] = []
     for name in comment_folders(content / "kommentare"):
         if name in slugs:
@@ -33,8 +36,8 @@ def load(root: Path, drafts: bool = False) -> Site:
     return assemble(config, topics, events, pages, comments, drafts)
 
 
-def read_events(content: Path, problems: Problems) -> list[Event]:
-    return [e for p, _ in files(content / "termine", ".md", problems) if (e := read_event(p, problems))]
+def read_events(content: Path, problems: Problems, convert: Convert = markdown_to_html) -> list[Event]:
+    return [e for p, _ in files(content / "termine", ".md", problems) if (e := read_event(p, problems, convert))]
 
 
 def assemble(config: dict, topics: list[Topic], events: list[Event], pages: list[Page],
