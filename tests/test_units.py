@@ -14,7 +14,7 @@ from sitegen import ical
 from sitegen.assets import fingerprint
 from sitegen.dates import event_when, german_date, iso
 from sitegen.load import load
-from sitegen.markup import comment_to_html, markdown_to_html
+from sitegen.markup import comment_to_html, markdown_to_html, strip_forbidden
 from sitegen.outputs import event_jsonld
 from sitegen.schema import Validator, dotted, text
 from sitegen.source import SourceError, parse_yaml, split_front_matter
@@ -49,6 +49,19 @@ def test_comment_markup_escapes_and_links() -> None:
                     'rel="nofollow ugc noopener">https://a.example/x?a=1&amp;b=2</a>.</p>\n<p>Zwei<br>\nZeilen</p>')
     assert "<a" not in comment_to_html("javascript:alert(1) data:text/html,x ftp://x")
     assert comment_to_html("(siehe https://de.wikipedia.org/wiki/Jena_(Stadt))").count("Jena_(Stadt)</a>)") == 1
+
+
+def _forbidden(code: int) -> bool:
+    """XML 1.0's excluded characters, HTML's controls and noncharacters, spelled out one by one."""
+    return (code <= 0x08 or code in (0x0B, 0x0C) or 0x0E <= code <= 0x1F or 0x7F <= code <= 0x9F
+            or 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF or code % 0x10000 in (0xFFFE, 0xFFFF))
+
+
+def test_strip_forbidden_drops_exactly_the_forbidden_code_points() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert strip_forbidden(every) == "".join(c for c in every if not _forbidden(ord(c)))
+    assert strip_forbidden("Grüße 😀 aus Jena") == "Grüße 😀 aus Jena"
+    assert strip_forbidden("a\U0010FFFFb\U0001FFFEc\x00") == "abc"
 
 
 def test_markdown_has_tables_and_german_heading_ids() -> None:
