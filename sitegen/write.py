@@ -34,21 +34,33 @@ class Report:
 def safe_path(out: Path, rel: str, inside: dict[str, bool] | None = None) -> Path:
     """The path of rel inside out, refusing absolute paths, '..', odd names and symlinks that lead out.
 
-    `inside` remembers folders already found to be inside out: resolving every page's whole path
-    would cost a system call per path component and page.
+    `inside` remembers folders already found to be inside out, so a build looks at each folder
+    once (one lstat) instead of resolving every page's whole path.
     """
     if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")) \
             or "\\" in rel or "\x00" in rel or rel.startswith((MANIFEST, STAGING)):
         raise WriteError(f"refusing to write '{rel}': not a plain path inside the output folder")
-    inside = {} if inside is None else inside
-    folder, _, name = rel.rpartition("/")
-    if folder not in inside:
-        base = out.resolve()
-        inside[folder] = (base / folder).resolve().is_relative_to(base)
     target = out / rel
-    if not inside[folder] or (target.is_symlink() and not target.resolve().is_relative_to(out.resolve())):
+    folder = rel.rpartition("/")[0]
+    if not _inside(out, folder, {} if inside is None else inside) \
+            or (os.path.islink(target) and not _leads_inside(out, target)):
         raise WriteError(f"refusing to write '{rel}': it resolves outside the output folder")
     return target
+
+
+def _inside(out: Path, folder: str, known: dict[str, bool]) -> bool:
+    """A folder is inside out if its parent is and it is not a symlink leading elsewhere."""
+    if not folder:
+        return True
+    if folder not in known:
+        path = out / folder
+        known[folder] = _inside(out, folder.rpartition("/")[0], known) \
+            and (not os.path.islink(path) or _leads_inside(out, path))
+    return known[folder]
+
+
+def _leads_inside(out: Path, link: Path) -> bool:
+    return link.resolve().is_relative_to(out.resolve())
 
 
 def same(path: Path, data: bytes) -> bool:

@@ -25,6 +25,21 @@ def test_refuses_symlink_escape(tmp_path: Path) -> None:
     assert not (tmp_path / "evil.html").exists()
 
 
+def test_refuses_deeper_links_out_and_allows_links_that_stay_inside(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "themen" / "inside").mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / "themen" / "away").symlink_to(elsewhere)
+    (out / "themen" / "page.html").symlink_to(elsewhere / "page.html")
+    (out / "alias").symlink_to(out / "themen")
+    for rel in ("themen/away/index.html", "themen/away/sub/index.html", "themen/page.html"):
+        with pytest.raises(WriteError, match="outside"):
+            write([(rel, b"x")], out)
+    assert not any(elsewhere.iterdir())
+    write([("alias/inside/index.html", b"ok"), ("themen/inside/deeper/index.html", b"ok")], out)
+    assert (out / "themen" / "inside" / "index.html").read_bytes() == b"ok"
+
+
 def test_refuses_the_same_path_twice(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match="same path"):
         write([("a.html", b"1"), ("a.html", b"2")], tmp_path)
