@@ -77,13 +77,15 @@ def plain(body_html: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets without splitting a character."""
-    out, chunk, size, limit = [], "", 0, 75
-    for ch in line:
-        n = len(ch.encode("utf-8"))
-        if size + n > limit:
-            out.append(chunk)
-            chunk, size, limit = "", 0, 74  # continuation lines start with a space
-        chunk += ch
-        size += n
-    out.append(chunk)
-    return "\r\n ".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    chunks, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            cut -= 1
+        chunks.append(data[start:cut])
+        start, limit = cut, 74  # continuation lines start with a space
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks).decode("utf-8")

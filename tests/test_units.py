@@ -77,11 +77,17 @@ def test_german_dates() -> None:
 
 
 def test_ical_folds_at_75_octets_without_splitting_characters() -> None:
-    line = "DESCRIPTION:" + "Ä" * 100
-    folded = ical.fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == line
+    mixed = "aÄ€😀" * 40  # characters of 1, 2, 3 and 4 octets
+    for line in ["DESCRIPTION:" + "Ä" * 100, "x" * 75, "x" * 76, "SUMMARY:" + mixed] + \
+            ["LOCATION:" + mixed[:n] for n in range(60, 90)]:
+        parts = ical.fold(line).split("\r\n")
+        assert all(p.startswith(" ") for p in parts[1:])
+        chunks = [p[1:] if i else p for i, p in enumerate(parts)]
+        assert "".join(chunks) == line
+        sizes = [len(c.encode("utf-8")) + (i > 0) for i, c in enumerate(chunks)]
+        assert all(size <= 75 for size in sizes)
+        # each line is as full as it can be: the next chunk's first character would not have fitted
+        assert all(size + len(nxt[0].encode("utf-8")) > 75 for size, nxt in zip(sizes, chunks[1:]))
     assert ical.text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 
 
