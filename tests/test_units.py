@@ -69,6 +69,45 @@ def test_markdown_has_tables_and_german_heading_ids() -> None:
     assert '<h2 id="über-uns">Über uns</h2>' in html and "<table>" in html
 
 
+EVERY_FEATURE = """\
+Ein *HTML*-Text mit **Fett**, _kursiv_, `Code`, \\*Escape\\*, &amp; Entität, <b>roh</b>,
+<https://example.org>, [Link](https://example.org "Titel"), ![Bild](a.png), [Ref][r] und Fußnote[^1].  
+Zeilenumbruch davor.
+
+*[HTML]: Hypertext Markup Language
+[r]: https://example.org/ref
+[^1]: Die Fußnote.
+
+Begriff
+:   Erklärung
+
+```python
+print("x")
+```
+
+<div markdown="1">*in HTML*</div>
+
+## Mit Attribut {: .klasse }
+
+| a | b |
+|---|---|
+| 1 | 2 |
+"""
+
+
+def test_markdown_converter_matches_a_plain_one() -> None:
+    import markdown
+    from sitegen.markup import EXTENSION_CONFIG, EXTENSIONS
+
+    bodies = [EVERY_FEATURE] + [p.read_text(encoding="utf-8").split("---", 2)[2]
+                                for p in sorted((FIXTURE / "content").rglob("*.md"))]
+    for body in bodies:
+        plain = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG, output_format="html")
+        assert markdown_to_html(body) == plain.convert(body)
+    html = markdown_to_html(EVERY_FEATURE)
+    assert '<abbr title="Hypertext Markup Language">HTML</abbr>' in html and 'class="footnote-ref"' in html
+
+
 def test_german_dates() -> None:
     start = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert german_date(dt.date(2026, 3, 5)) == "5. März 2026"
