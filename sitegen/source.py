@@ -11,9 +11,20 @@ import yaml
 from .markup import strip_forbidden
 
 try:  # the C loader is several times faster; the pure one behaves the same
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+class SafeLoader(_Loader):  # type: ignore[valid-type,misc]
+    """The safe loader, with a short way for plain strings (most values), which construct to their text."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == STR_TAG and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
 
 
 

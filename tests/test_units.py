@@ -35,6 +35,26 @@ def test_yaml_lines_and_safe_loader() -> None:
         parse_yaml("!!python/object/apply:os.system ['true']\n")
 
 
+def test_our_loader_reads_what_the_safe_loader_reads(blns: list[str]) -> None:
+    import yaml
+    from sitegen.source import SafeLoader
+
+    docs = ["a: &x hallo\nb: *x\nc: [*x, 1, 2.5, true, null, 2026-01-01, '2026-01-01', !!str 12, !!binary aGk=]\n"
+            "d: {<<: {e: 1}, f: g}\n"]
+    docs += [yaml.safe_dump({"name": s, "list": [s, {"k": s}]}, allow_unicode=True) for s in blns]
+    docs += [f"v: {s}\n" for s in blns]  # unquoted: many are not even YAML
+
+    def load(doc: str, loader: type) -> object:
+        try:
+            return yaml.load(doc, Loader=loader)
+        except yaml.YAMLError as exc:
+            return type(exc)
+
+    for doc in docs:
+        theirs, ours = load(doc, yaml.SafeLoader), load(doc, SafeLoader)
+        assert repr(ours) == repr(theirs), doc
+
+
 def test_validator_defaults_and_dotted_paths() -> None:
     errors = []
     v = Validator({(): 1}, lambda line, msg, hint: errors.append(msg))
