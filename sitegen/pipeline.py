@@ -102,14 +102,15 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                            drafts)
 
     topic_files, listings, folders = scan(content, problems, racy, session, changed)
-    upcoming = [(e, event_sigs[e.slug]) for e in renderer.upcoming(events)]
+    related = renderer.related(events)
+    linked = {slug: tuple((e.slug, event_sigs[e.slug]) for e in evs) for slug, evs in related.items()}
     trust_out = session is not None and session.cache is cache  # this process wrote out/ last
-    todo = _plan(topic_files, listings, cache, fresh, theme, upcoming, out, racy, trust_out)
+    todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
     fresh_out = not out.exists()
     stage = staging(out)
     try:
         staged = _process(todo, jobs, fresh, problems, root=root, out=out, stage=stage, drafts=drafts,
-                          renderer=renderer, events=events)
+                          renderer=renderer, related=related)
         slugs = {path.stem for path, _ in topic_files}
         entries = sorted(fresh.topics.items())
         check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
@@ -146,23 +147,19 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
-          fresh: caching.Cache, theme: str, upcoming: list[tuple[Any, tuple]], out: Path, racy: int | None,
+          fresh: caching.Cache, theme: str, linked: dict[str, tuple], out: Path, racy: int | None,
           trust_out: bool = False) -> list[Job]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
 
     A topic's key is the tuple of its inputs' signatures, compared as it is: hashing ten thousand
     keys on every build cost more than the comparison. trust_out: this process wrote the output
     folder last (the preview), so the pages need not be looked for again."""
-    linked: dict[str, list[tuple]] = {}
-    for event, sig in upcoming:
-        for slug in event.topics:
-            linked.setdefault(slug, []).append((event.slug, sig))
     todo = []
     prefix = str(out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
         # marshal: one bytes object per key, cheap to compare, to store and to load again
-        key = marshal.dumps((theme, settled(path, sig, racy), listings[slug], tuple(linked.get(slug, ()))))
+        key = marshal.dumps((theme, settled(path, sig, racy), listings[slug], linked.get(slug, ())))
         old = cache.topics.get(slug)
         if old and old.key == key and (trust_out or old.page is None or os.path.isfile(prefix + old.page)):
             fresh.topics[slug] = old
@@ -221,7 +218,7 @@ def _work(job: Job) -> Done:
     page = staged = None
     if ctx["drafts"] or not topic.draft:
         page = f"themen/{job.slug}/index.html"
-        data = ctx["renderer"].topic(topic, comments, ctx["events"])
+        data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
         if not same(ctx["out"] / page, data):
             staged = ctx["stage"] / f"{job.slug}.html"
             staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed

@@ -50,12 +50,19 @@ class Renderer:
     def upcoming(self, events: Iterable[Event]) -> tuple[Event, ...]:
         return tuple(e for e in events if e.end.astimezone(dates.BERLIN).date() >= self.today)
 
-    def topic(self, topic: Topic, comments: list[Comment], events: Iterable[Event]) -> bytes:
-        """One topic page: its comments threaded, its upcoming events listed."""
+    def related(self, events: Iterable[Event]) -> dict[str, tuple[Event, ...]]:
+        """Each topic's upcoming events, in date order: worked out once, not once per topic page."""
+        found: dict[str, list[Event]] = {}
+        for event in self.upcoming(events):
+            for slug in dict.fromkeys(event.topics):
+                found.setdefault(slug, []).append(event)
+        return {slug: tuple(linked) for slug, linked in found.items()}
+
+    def topic(self, topic: Topic, comments: list[Comment], events: tuple[Event, ...]) -> bytes:
+        """One topic page: its comments threaded, and its upcoming events (from related())."""
         forest = threads(comments)
-        related = tuple(e for e in self.upcoming(events) if topic.slug in e.topics)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
-                         events=related)
+                         events=events)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
         """Every file except the topic pages (comments arrive gathered, not in site.comments)."""
