@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ class Problems:
         self.errors.append(ContentError(self.show(path), max(line, 1), message, hint))
 
     def __post_init__(self) -> None:
-        self._prefix = str(Path(self.root).resolve()) + os.sep
+        self._prefix = _prefix(Path(self.root))
 
     def show(self, path: Path | str) -> str:
         """The path as an editor knows it: relative to the site root where possible."""
@@ -48,6 +49,12 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.errors)
+
+
+@functools.lru_cache(maxsize=8)
+def _prefix(root: Path) -> str:
+    """The resolved root and a separator: a Problems is made for every topic, the root resolved once."""
+    return str(root.resolve()) + os.sep
 
 
 class BuildError(Exception):
