@@ -69,18 +69,17 @@ TRAILING = ".,;:!?)]}'\"»“”’"
 def comment_to_html(body: str) -> Markup:
     """Render a visitor's plain text: escaped, paragraphs on blank lines, http(s) URLs linked."""
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", body.replace("\r\n", "\n").strip())]
-    parts = []
-    for para in paragraphs:
-        if not para.strip():
-            continue
-        lines = [_autolink(line) for line in para.split("\n")]
-        parts.append(Markup("<p>") + Markup("<br>\n").join(lines) + Markup("</p>"))
-    return Markup("\n").join(parts)
+    # plain strings joined once: Markup's + re-checks both sides and made this a tenth of a page's time
+    html = "\n".join("<p>" + "<br>\n".join(_autolink(line) for line in para.split("\n")) + "</p>"
+                     for para in paragraphs if para.strip())
+    return Markup(html)
 
 
-def _autolink(line: str) -> Markup:
-    """Escape a line and turn bare http(s) URLs into nofollow links."""
-    out = Markup("")
+def _autolink(line: str) -> str:
+    """Escape a line and turn bare http(s) URLs into nofollow links (returns HTML)."""
+    if "://" not in line:
+        return escape(line)
+    out = []
     pos = 0
     for match in URL.finditer(line):
         url = match.group(0)
@@ -91,7 +90,8 @@ def _autolink(line: str) -> Markup:
         if len(url) <= len("https://"):
             continue
         start = match.start()
-        out += escape(line[pos:start])
-        out += Markup('<a href="{0}" rel="nofollow ugc noopener">{0}</a>').format(url)
+        href = escape(url)
+        out += [escape(line[pos:start]), f'<a href="{href}" rel="nofollow ugc noopener">{href}</a>']
         pos = start + len(url)
-    return out + escape(line[pos:])
+    out.append(escape(line[pos:]))
+    return "".join(out)
