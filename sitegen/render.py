@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -15,9 +16,13 @@ from .model import Comment, Event, Page, Site, Topic
 from .threads import count, threads
 
 
-def environment(templates: Path, assets: Assets) -> jinja2.Environment:
-    """A Jinja2 environment with autoescape on for everything and strict undefined names."""
+def environment(templates: Path, assets: Assets, compiled: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment with autoescape on for everything and strict undefined names.
+
+    compiled: a folder for compiled templates (keyed by their source, so never stale), which
+    spares every later build compiling them again."""
     env = jinja2.Environment(
+        bytecode_cache=_bytecode_cache(compiled),
         loader=jinja2.FileSystemLoader(templates),
         autoescape=True,  # visitor data is escaped everywhere; no template may use |safe on it
         undefined=jinja2.StrictUndefined,
@@ -31,6 +36,32 @@ def environment(templates: Path, assets: Assets) -> jinja2.Environment:
     )
     env.globals["asset"] = assets.url
     return env
+
+
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only checkout: compile every time
+    return _Compiled(str(folder))
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates on disk; a damaged or unwritable one only means compiling again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class Renderer:

@@ -138,6 +138,12 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
     build(site_root, out, today=TODAY)
     for cache in (site_root / ".cache/sitegen").glob("*.pickle"):
         cache.write_bytes(b"not a pickle")
+    compiled = list((site_root / ".cache/sitegen/templates").iterdir())
+    assert compiled, "the compiled templates are kept"
+    from jinja2.bccache import bc_magic
+    for i, template in enumerate(compiled):  # damaged in the header, the checksum, or the code
+        data = template.read_bytes()
+        template.write_bytes([b"garbage", bc_magic + b"\x80", data[:len(data) // 2]][i % 3])
     edit_body(site_root, random.Random(0), 1)
     build(site_root, out, today=TODAY)
     build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
