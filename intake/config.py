@@ -13,7 +13,7 @@ import yaml
 from intake.errors import ConfigError
 
 SOURCES = ("netlify", "formspree", "json")
-ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 DEFAULT_KEY_FILE = "~/.config/zukunftsthemen/intake-hash.key"
 
 

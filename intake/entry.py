@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Mapping
 
 STATUSES = ("pending", "approved", "rejected", "spam", "erased")
-KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 # Fields that are published when approved; everything personal lives in `personal`.
 PUBLIC_FIELDS = ("topic", "parent", "name", "body")
 PERSONAL_FIELDS = ("email", "website", "ip", "user_agent", "referrer")

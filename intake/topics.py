@@ -9,7 +9,7 @@ import yaml
 
 from intake.files import LOADER
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 
 def known(root: Path) -> set[str]:

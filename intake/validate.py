@@ -12,7 +12,7 @@ from intake.entry import KEY, PERSONAL_FIELDS
 from intake.topics import SLUG
 
 STORE_MAX = 65536  # a hostile megabyte body is cut for storage; it is over any limit anyway
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 CONSENT = ("ja", "on", "yes", "true", "1")
 KEPT = ("topic", "parent", "name", "body", "consent", "form_loaded_at", "bot-field", "_gotcha")
 

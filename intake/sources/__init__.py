@@ -13,7 +13,7 @@ from intake.config import IntakeConfig, check_keys, text
 from intake.errors import ConfigError
 from intake.http import Fetcher
 
-RAW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RAW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 
 @dataclass(frozen=True)

@@ -61,10 +61,17 @@ def test_duplicate_names_the_original() -> None:
     ({"body": "x" * 5001}, {}, "body"), ({"body": "\ufdd0"}, {}, "body"), ({"consent": ""}, {}, "consent"),
     ({}, {"website": "javascript:alert(1)"}, "website"), ({}, {"website": "ftp://a.example"}, "website"),
     ({}, {"website": "https://"}, "website"), ({}, {"email": "keine adresse"}, "email"),
+    ({"parent": "abc\n"}, {}, "parent"), ({}, {"email": "a@b.de\n"}, "email"),
 ])
 def test_validation_names_the_field(fields: dict, personal: dict, field: str) -> None:
     problems = check({**GOOD, **fields}, personal, Limits(), {"verkehr"})
     assert [p.split(":")[0] for p in problems] == [field]
+
+
+def test_a_backend_id_with_a_line_break_is_hashed_not_used_as_a_file_name() -> None:
+    from intake.sources import stable_key
+    assert stable_key("netlify", "abc", {}) == "netlify-abc"
+    assert stable_key("netlify", "abc\n", {}).startswith("netlify-h")
 
 
 def test_body_keeps_newlines_and_tabs_and_lone_surrogates_are_repaired() -> None:
