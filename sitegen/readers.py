@@ -17,8 +17,8 @@ from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COMMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+COMMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 RESERVED = {"themen", "termine", "static", "feeds", "daten", "danke", "404", "index", "kommentare"}
 MAX_DEPTH = 3
 
@@ -39,22 +39,28 @@ def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Sig
         return []
     found = []
     for entry in entries:
-        if entry.name.startswith(".") or entry.is_dir():
+        name = entry.name
+        if name.startswith(".") or entry.is_dir():
             continue
-        path = Path(entry.path)
-        if path.suffix != suffix:
-            problems.add(path, 1, f"'{path.name}' is not a {suffix} file and would be ignored",
-                         f"rename it to end in {suffix}, or move it out of {problems.show(folder)}/")
-        elif not SLUG.match(path.stem):
-            problems.add(path, 1, f"the file name '{path.name}' cannot be a web address",
-                         "use lowercase letters a-z, digits and '-' only, e.g. 'digital-stadt-jena.md'")
-        else:
-            try:
-                found.append((path, signature(entry.stat())))
-            except OSError as exc:  # a link that leads nowhere
-                problems.add(path, 1, f"the file cannot be read: {exc.strerror or exc}",
-                             "check that it is a regular file you may read")
+        path = folder / name
+        if not name.endswith(suffix) or not SLUG.match(name[:-len(suffix)]):
+            _misnamed(path, suffix, folder, problems)
+            continue
+        try:
+            found.append((path, signature(entry.stat())))
+        except OSError as exc:  # a link that leads nowhere
+            problems.add(path, 1, f"the file cannot be read: {exc.strerror or exc}",
+                         "check that it is a regular file you may read")
     return found
+
+
+def _misnamed(path: Path, suffix: str, folder: Path, problems: Problems) -> None:
+    if path.suffix != suffix:
+        problems.add(path, 1, f"'{path.name}' is not a {suffix} file and would be ignored",
+                     f"rename it to end in {suffix}, or move it out of {problems.show(folder)}/")
+    else:
+        problems.add(path, 1, f"the file name '{path.name}' cannot be a web address",
+                     "use lowercase letters a-z, digits and '-' only, e.g. 'digital-stadt-jena.md'")
 
 
 def comment_folders(folder: Path) -> list[str]:

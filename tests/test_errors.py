@@ -45,6 +45,7 @@ CASES = [
     ("themen/a.md", "---\ntitle: Gut\n", "content/themen/a.md:1: the front matter is never closed", "did you forget the second '---'"),
     ("themen/a.md", b"---\ntitle: Gr\xfcn\n---\n", "content/themen/a.md:2: the file is not UTF-8 text", "UTF-8"),
     ("themen/Gross.md", TOPIC_OK, "content/themen/Gross.md:1: the file name 'Gross.md' cannot be a web address", "lowercase"),
+    ("themen/neu\n.md", TOPIC_OK, "content/themen/neu\n.md:1: the file name 'neu\n.md' cannot be a web address", "lowercase"),
     ("themen/notiz.txt", "x", "content/themen/notiz.txt:1: 'notiz.txt' is not a .md file", ""),
     ("seiten/themen.md", "---\ntitle: X\n---\n", "content/seiten/themen.md:1: the page name 'themen' is already used", "rename"),
     ("termine/t.md", "---\ntitle: T\nstart: 2026-12-01 18:00\nend: 2026-12-01 17:00\nlocation: {name: R}\n---\n",
