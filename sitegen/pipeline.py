@@ -64,12 +64,19 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     root, out = Path(root).resolve(), Path(out)
     today = today or dt.datetime.now(BERLIN).date()  # the city's date, whatever the build machine's zone
     changed = session.take() if session else None
+    # A build makes millions of short-lived objects and few reference cycles; the collector's
+    # default (a pass every 700 allocations, full passes over the growing cache and file lists)
+    # cost ~5 % of a no-op rebuild. Collected less often, not less: the threshold is put back.
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
     try:
         return _build(root, out, today, drafts, jobs, use_cache, session, changed)
     except BaseException:
         if session:
             session.forget()  # after a failure, trust nothing: look at everything next time
         raise
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None, use_cache: bool,
