@@ -125,7 +125,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             raise BuildError(problems.errors)
 
         # from the first write on, the cache on disk no longer describes out/: drop it until the new one is saved
-        writer = Writer(out, before_first_write=lambda: caching.discard(root, out))
+        writer = Writer(out, before_first_write=lambda: caching.discard(root, out), stage=stage)
         for slug, entry in entries:
             if entry.page in staged:
                 writer.adopt(entry.page, staged[entry.page])

@@ -3,6 +3,8 @@
 Every output goes through a Writer: `put` writes bytes if they differ, `keep` records a file that
 is known to be up to date, `adopt` moves a file that a worker process staged. `finish` removes
 what the previous build wrote and this one did not, using the manifest the previous build left.
+A Writer with a staging folder changes nothing in the output folder before `finish`: a build that
+fails while rendering (a broken template) leaves the last good site as it was.
 """
 
 from __future__ import annotations
@@ -86,15 +88,18 @@ def replace(target: Path, data: bytes) -> None:
 class Writer:
     """Collects the outputs of one build and writes only what changed."""
 
-    def __init__(self, out: Path, before_first_write: Callable[[], None] | None = None):
+    def __init__(self, out: Path, before_first_write: Callable[[], None] | None = None,
+                 stage: Path | None = None):
         self.out = Path(out)
         self._before = before_first_write
+        self._stage = stage
         self.out.mkdir(parents=True, exist_ok=True)
         self.seen: set[str] = set()
         self.written: list[str] = []
         self.unchanged = 0
         self._inside: dict[str, bool] = {}
         self._made: set[Path] = set()
+        self._moves: list[tuple[str, Path, Path]] = []  # (rel, staged file, target), done by finish
 
     def _claim(self, rel: str) -> None:
         if rel in self.seen:
@@ -107,6 +112,11 @@ class Writer:
         target = safe_path(self.out, rel, self._inside)
         if same(target, data):
             self.unchanged += 1
+        elif self._stage:
+            staged = self._stage / f"{len(self._moves)}.put"
+            staged.write_bytes(data)
+            os.chmod(staged, 0o644)
+            self._moves.append((rel, staged, target))
         else:
             self._touch()
             replace(target, data)
@@ -124,10 +134,9 @@ class Writer:
         if staged is None:
             self.unchanged += 1
         else:
-            self._touch()
-            self._folder(target.parent)
-            os.replace(staged, target)
-            self.written.append(rel)
+            self._moves.append((rel, staged, target))
+            if not self._stage:
+                self._move()
 
     def _touch(self) -> None:
         """Run the before-first-write hook once."""
@@ -141,8 +150,18 @@ class Writer:
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
 
+    def _move(self) -> None:
+        """Put the staged files in place (renames within one file system: each is atomic)."""
+        for rel, staged, target in self._moves:
+            self._touch()
+            self._folder(target.parent)
+            os.replace(staged, target)
+            self.written.append(rel)
+        self._moves.clear()
+
     def finish(self) -> Report:
-        """Remove stale files of the previous build and record this build's manifest."""
+        """Move the staged files into place, remove stale files of the previous build, record the manifest."""
+        self._move()
         removed = _remove_stale(self.out, self.seen, self._touch)
         manifest = "".join(f"{p}\n" for p in sorted(self.seen)).encode("utf-8")
         if not same(self.out / MANIFEST, manifest):

@@ -79,3 +79,26 @@ def test_failed_build_writes_nothing(site_root: Path, tmp_path: Path) -> None:
     with pytest.raises(Exception):
         build(site_root, out, today=TODAY)
     assert read_tree(out) == before
+
+
+def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) -> None:
+    """Topic pages are rendered first and event pages later: a failure there must not publish the first."""
+    import jinja2
+
+    root, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    build(root, out, today=TODAY)
+    before = read_tree(out)
+    topic = root / "content/themen/wohnen.md"
+    topic.write_text(topic.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8")
+    event = root / "templates/event.html"
+    good = event.read_text(encoding="utf-8")
+    event.write_text(good.replace("<h1>{{ event.title }}</h1>", "<h1>{{ event.title.missing.field }}</h1>"),
+                     encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        build(root, out, today=TODAY)
+    assert read_tree(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []
+    event.write_text(good, encoding="utf-8")
+    assert build(root, out, today=TODAY).written == (f"themen/{topic.stem}/index.html",)
