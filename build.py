@@ -34,7 +34,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     sys.path.insert(0, str(HERE))
-    from sitegen import BuildError, build
+    from sitegen import BuildError, ThemeError, build
     from sitegen.write import WriteError
 
     if args.command == "serve":
@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except WriteError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ThemeError as exc:
+        print(f"error in a template: {exc}\n    the site was left as the last good build made it",
+              file=sys.stderr)
         return 1
     print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed.")

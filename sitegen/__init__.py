@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, ThemeError
 from .pipeline import build
 from .write import Report
 
-__all__ = ["build", "BuildError", "Report", "theme_dir"]
+__all__ = ["build", "BuildError", "Report", "ThemeError", "theme_dir"]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,3 +70,24 @@ class BuildError(Exception):
         n = len(self.errors)
         head = f"The build stopped: {n} problem{'s' if n != 1 else ''} in the content."
         return head + "\n" + "\n".join(str(e) for e in self.errors)
+
+
+class ThemeError(Exception):
+    """A template that failed to compile or render, named by file and line; it pickles, so a worker can raise it."""
+
+    @classmethod
+    def of(cls, exc: Exception) -> "ThemeError":
+        """Describe a Jinja2 error by the template frame it happened in."""
+        filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+        if not filename:  # a runtime error: Jinja2 gives the template's frames its file and line
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+            if frames:
+                filename, line = frames[-1].filename, frames[-1].lineno
+        message = getattr(exc, "message", None) or str(exc)
+        if not filename:
+            return cls(f"a template failed: {message}")
+        try:
+            shown = Path(filename).resolve().relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            shown = filename
+        return cls(f"{shown}:{line or 1}: {message}")

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+import jinja2
+
 from . import cache as caching
 from .assets import fingerprint
 from .config import load_config
-from .errors import BuildError, ContentError, Problems
+from .errors import BuildError, ContentError, Problems, ThemeError
 from .load import assemble, check_references
 from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
@@ -131,7 +133,11 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                 writer.adopt(entry.page, staged[entry.page])
             elif entry.page:
                 writer.keep(entry.page)
-        _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts, trust_out)
+        try:
+            _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts,
+                  trust_out)
+        except jinja2.TemplateError as exc:
+            raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
         report = writer.finish()
         if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
@@ -225,7 +231,10 @@ def _work(job: Job) -> Done:
     page = staged = None
     if ctx["drafts"] or not topic.draft:
         page = f"themen/{job.slug}/index.html"
-        data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
+        try:
+            data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
+        except jinja2.TemplateError as exc:
+            raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         if not same(ctx["out"] / page, data):
             staged = ctx["stage"] / f"{job.slug}.html"
             staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed

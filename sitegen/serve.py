@@ -19,7 +19,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import build, theme_dir
-from .errors import BuildError
+from .errors import BuildError, ThemeError
 from .scan import Session
 from .write import WriteError
 
@@ -54,7 +54,7 @@ class Preview:
         with self._lock:
             try:
                 report = build(self.root, self.out, today=self.today, drafts=self.drafts, session=self.session)
-            except (BuildError, WriteError) as exc:
+            except (BuildError, WriteError, ThemeError) as exc:
                 self.error = exc.report() if isinstance(exc, BuildError) else str(exc)
                 self.log(self.error)
             except Exception as exc:  # a template bug must not kill the preview either

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
-from sitegen import build
+from sitegen import ThemeError, build
 from sitegen.write import MANIFEST
 
 GOLDEN = REPO / "tests" / "golden"
@@ -83,8 +83,6 @@ def test_failed_build_writes_nothing(site_root: Path, tmp_path: Path) -> None:
 
 def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) -> None:
     """Topic pages are rendered first and event pages later: a failure there must not publish the first."""
-    import jinja2
-
     root, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")
@@ -96,9 +94,30 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) 
     good = event.read_text(encoding="utf-8")
     event.write_text(good.replace("<h1>{{ event.title }}</h1>", "<h1>{{ event.title.missing.field }}</h1>"),
                      encoding="utf-8")
-    with pytest.raises(jinja2.UndefinedError):
+    with pytest.raises(ThemeError, match=r"templates/event\.html:9: .*'missing'"):
         build(root, out, today=TODAY)
     assert read_tree(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []
     event.write_text(good, encoding="utf-8")
     assert build(root, out, today=TODAY).written == (f"themen/{topic.stem}/index.html",)
+
+
+@pytest.mark.parametrize("template,broken", [
+    ("topic.html", "{{ topic.title.missing.field }}"),  # rendered in the worker processes
+    ("index.html", "{% if %}"),  # does not even compile
+])
+def test_cli_names_the_template_and_line_without_a_traceback(tmp_path: Path, template: str, broken: str) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "src"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    path = root / "templates" / template
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines.insert(5, broken)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "build.py", "--root", str(root), "--out", str(tmp_path / "out")],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"error in a template: {path}:6: " in proc.stderr
