@@ -128,6 +128,20 @@ def test_markdown_converter_matches_a_plain_one() -> None:
     assert '<abbr title="Hypertext Markup Language">HTML</abbr>' in html and 'class="footnote-ref"' in html
 
 
+def test_the_model_pickles_through_its_constructor() -> None:
+    """The cache stores topics and comments pickled; every field must come back, in its place."""
+    import pickle
+
+    site = load(FIXTURE)
+    records = (*site.topics, *site.events, *site.pages, *site.comments)
+    assert {type(r).__name__ for r in records} >= {"Topic", "Event", "Page", "Comment"}
+    for record in records:
+        copy = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == record and type(copy) is type(record)
+        assert [getattr(copy, f.name) for f in dataclasses.fields(copy)] == \
+            [getattr(record, f.name) for f in dataclasses.fields(record)]
+
+
 def test_german_dates() -> None:
     start = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     assert german_date(dt.date(2026, 3, 5)) == "5. März 2026"
