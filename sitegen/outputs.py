@@ -61,13 +61,17 @@ class CommentOutputs:
         self.newest: list[tuple[tuple[dt.datetime, str], int, Comment]] = []
 
     def add(self, comments: Iterable[Comment]) -> None:
-        for c in sorted(comments, key=lambda c: (c.date, c.id)):
-            public = {"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
-                      "date": dates.iso(c.date), "official": c.official}
-            # no indent: json's C encoder only runs without it, and the file is for programs anyway
-            if self.count:
-                self.buffer.write(b",")
-            self.buffer.write(json.dumps(public, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        ordered = sorted(comments, key=lambda c: (c.date, c.id))
+        if not ordered:
+            return
+        public = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
+                   "date": dates.iso(c.date), "official": c.official} for c in ordered]
+        # one topic's comments in one call, without indent: json's C encoder runs only then;
+        # the brackets are cut off, the comma between topics is written here
+        if self.count:
+            self.buffer.write(b",")
+        self.buffer.write(json.dumps(public, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8"))
+        for c in ordered:
             self.count += 1
             entry = ((c.moderated_at or c.date, c.id), self.count, c)
             if len(self.newest) < self.limit:
