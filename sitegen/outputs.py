@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import html
 import io
 import json
 from typing import Iterable
-from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from markupsafe import Markup
@@ -109,7 +109,7 @@ def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: l
 def sitemap(site: Site, urls: list[str]) -> bytes:
     """sitemap.xml listing every HTML page."""
     root = base(site)
-    body = "".join(f"  <url><loc>{xml_escape(root + u)}</loc></url>\n" for u in sorted(urls))
+    body = "".join(f"  <url><loc>{html.escape(root + u, quote=False)}</loc></url>\n" for u in sorted(urls))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode("utf-8")
