@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import markdown
-from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import markdown
 
 EXTENSIONS = ["extra", "toc"]
 # ids the templates use; a heading in a body must not take one of them (the skip link, the form)
@@ -15,6 +17,7 @@ TEMPLATE_ID_PREFIXES = ("h-", "kommentar-", "f-")
 
 
 def _slugify(value: str, separator: str) -> str:
+    from markdown.extensions.toc import slugify_unicode
     slug = slugify_unicode(value, separator)
     return f"{slug}{separator}text" if slug in TEMPLATE_IDS or slug.startswith(TEMPLATE_ID_PREFIXES) else slug
 
@@ -28,6 +31,7 @@ def markdown_to_html(text: str) -> str:
     """Render an editor's Markdown (trusted: editors commit it) to HTML."""
     global _md
     if _md is None:  # one converter per process; reset() is cheaper than a new one
+        import markdown  # here: a build that converts nothing (a no-op rebuild) skips the import
         _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
                                 output_format="html")
         # The inline processor looks its patterns up by index, thousands of times per page; the

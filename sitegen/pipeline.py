@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import datetime as dt
-import multiprocessing
 import os
 import marshal
 import time
@@ -254,6 +253,7 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
         return
     # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
     # objects are left alone by the workers' garbage collector, so their pages stay shared
+    import multiprocessing  # here: most rebuilds have too few topics to fork for
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
