@@ -8,13 +8,13 @@ it: a missing or unreadable cache only makes the next build a cold one.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
 import threading
 import zlib
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -109,12 +109,25 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()
 
 
+LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe")
+
+
 def version(templates: Path, static_files: dict[str, bytes]) -> str:
     """What invalidates everything: our code, the libraries, Python, the templates, the static files."""
-    libs = [metadata.version(n) for n in ("jinja2", "markdown", "pyyaml", "markupsafe")]
+    libs = [_installed(name) for name in LIBRARIES]
     code = [p.read_bytes() for p in sorted(HERE.glob("*.py"))]
     theme = [(p.relative_to(templates).as_posix(), p.read_bytes()) for p in _files(templates)]
     return digest(sys.version, libs, code, theme, sorted(static_files.items()))
+
+
+def _installed(module: str) -> tuple[str, int, int, int]:
+    """A library as installed: its package file is written anew (new inode and time) by every install
+    or upgrade. Asking importlib.metadata instead cost 15 ms of every build's start."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return module, 0, 0, 0
+    st = os.stat(spec.origin)
+    return module, st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _files(folder: Path) -> Iterable[Path]:
