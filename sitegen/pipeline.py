@@ -103,7 +103,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     if session and session.env and session.env[0] == version:
         env = session.env[1]  # compiled templates survive between preview builds
     else:
-        env = environment(templates, assets, root / caching.FOLDER / "templates" if use_cache else None)
+        compiled = root / caching.FOLDER / "templates" / version if use_cache else None
+        env = environment(templates, assets, compiled)
     renderer = Renderer(env, config, pages, today)
     # what every page shows of the others: navigation and footer links, not the pages' texts
     theme = caching.digest(config, renderer.base["nav"], [(p.url, p.title) for p in renderer.base["footer_pages"]],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
+import shutil
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -19,8 +20,9 @@ from .threads import count, threads
 def environment(templates: Path, assets: Assets, compiled: Path | None = None) -> jinja2.Environment:
     """A Jinja2 environment with autoescape on for everything and strict undefined names.
 
-    compiled: a folder for compiled templates (keyed by their source, so never stale), which
-    spares every later build compiling them again."""
+    compiled: a folder for compiled templates, which spares every later build compiling them again.
+    Jinja2 keys them by template source only, but the code also depends on the options below and
+    on Jinja2 itself: the caller names the folder after everything that invalidates the cache."""
     env = jinja2.Environment(
         bytecode_cache=_bytecode_cache(compiled),
         loader=jinja2.FileSystemLoader(templates),
@@ -43,6 +45,13 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        for other in folder.parent.iterdir():  # templates compiled by other code or libraries
+            if other == folder:
+                continue
+            if other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)
+            else:
+                other.unlink(missing_ok=True)
     except OSError:
         return None  # a read-only checkout: compile every time
     return _Compiled(str(folder))

@@ -138,7 +138,7 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
     build(site_root, out, today=TODAY)
     for cache in (site_root / ".cache/sitegen").glob("*.pickle"):
         cache.write_bytes(b"not a pickle")
-    compiled = list((site_root / ".cache/sitegen/templates").iterdir())
+    compiled = list((site_root / ".cache/sitegen/templates").glob("*/*"))
     assert compiled, "the compiled templates are kept"
     from jinja2.bccache import bc_magic
     for i, template in enumerate(compiled):  # damaged in the header, the checksum, or the code
@@ -150,6 +150,27 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
     assert read_tree(out) == read_tree(tmp_path / "cold")
     shutil.rmtree(site_root / ".cache")
     assert build(site_root, out, today=TODAY).written == ()
+
+
+def test_compiled_templates_follow_the_code(site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jinja2 keys compiled templates by their source; our code and Jinja2 change them as well."""
+    from sitegen import cache as caching, pipeline
+
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    build(site_root, warm, today=TODAY)
+    made = pipeline.environment
+
+    def other_code(*args: object, **kwargs: object):  # a new version that keeps the newlines after blocks
+        env = made(*args, **kwargs)
+        env.trim_blocks = False
+        return env
+
+    monkeypatch.setattr(pipeline, "environment", other_code)
+    monkeypatch.setattr(caching, "version", lambda *args: "other-code")
+    build(site_root, warm, today=TODAY)
+    build(site_root, cold, today=TODAY, use_cache=False)
+    assert read_tree(warm) == read_tree(cold)
+    assert [p.name for p in (site_root / ".cache/sitegen/templates").iterdir()] == ["other-code"]
 
 
 def test_unchanged_topics_are_not_read_again(site_root: Path, tmp_path: Path) -> None:
