@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import build
-from .errors import BuildError
+from .errors import BuildError, ThemeError
 from .write import WriteError
 from .links import check_links
 from .load import load
@@ -31,8 +31,11 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
             build(root, Path(tmp), today=today, use_cache=False)
-        except (BuildError, WriteError) as exc:
-            print(exc.report() if isinstance(exc, BuildError) else f"error: {exc}", file=stream)
+        except BuildError as exc:
+            print(exc.report(), file=stream)
+            return 1
+        except (ThemeError, WriteError) as exc:
+            print(f"error{' in a template' if isinstance(exc, ThemeError) else ''}: {exc}", file=stream)
             return 1
         problems = check_links(Path(tmp))
         try:

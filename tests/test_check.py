@@ -50,6 +50,17 @@ def test_check_passes_on_the_fixture_site() -> None:
     assert "no problems found" in out.getvalue()
 
 
+def test_check_names_a_broken_template(site_root: Path) -> None:
+    import shutil
+    shutil.copytree(REPO / "templates", site_root / "templates")
+    page = site_root / "templates/page-default.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ page.title }}", "{{ page.title.nope.nope }}", 1),
+                    encoding="utf-8")
+    out = io.StringIO()
+    assert run_check(site_root, today=TODAY, vnu=False, stream=out) == 1
+    assert f"error in a template: {page}:" in out.getvalue()
+
+
 def test_check_fails_on_a_broken_internal_link(site_root: Path) -> None:
     topic = site_root / "content/themen/wohnen.md"
     topic.write_text(topic.read_text(encoding="utf-8") + "\nSiehe [Konzept](/dateien/fehlt.pdf).\n", encoding="utf-8")
