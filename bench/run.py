@@ -127,8 +127,11 @@ def measure(cmd: list[str], cwd: Path = REPO, timeout: float = 3600) -> Sample:
         peak_kib, timed_out = 0, False
         while not ended:
             if time.perf_counter() - start > timeout and not timed_out:
-                os.killpg(proc.pid, signal.SIGKILL)  # the session we started for this command only
                 timed_out = True
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)  # the session we started for this command only
+                except ProcessLookupError:
+                    pass  # it ended just now
             sample = [_memory_kib(p) for p in _tree(proc.pid)]
             peak_kib = max(peak_kib, sum(pss for pss, _ in sample), *(hwm for _, hwm in sample))
             waiter.join(SAMPLE_EVERY)
