@@ -240,3 +240,39 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
     build(root, out, today=TODAY, session=session)
     build(root, tmp_path / "cold", today=TODAY, use_cache=False)
     assert read_tree(out) == read_tree(tmp_path / "cold")
+
+
+def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sites list half their comment folders in a child process; the result must not differ."""
+    from sitegen import scan
+
+    base = tmp_path / "kommentare"
+    slugs = [f"thema-{i}" for i in range(40)]
+    for i, slug in enumerate(slugs[:-3]):  # the last three have no folder
+        (base / slug).mkdir(parents=True)
+        for n in range(i % 4):
+            (base / slug / f"c{n}.yaml").write_text(f"id: c{n}\n", encoding="utf-8")
+    prefix = str(base) + "/"
+    for racy in (None, 0):  # 0: every file counts as changed near the last build, so it is hashed too
+        serial = scan._listings(prefix, slugs, racy, fork=False)
+        monkeypatch.setattr(scan, "FORK_ABOVE", 2)
+        assert scan._listings(prefix, slugs, racy, fork=True) == serial
+        with monkeypatch.context() as m:  # a child that fails leaves its half to the parent
+            m.setattr(scan.marshal, "dumps", lambda value: 1 / 0)
+            assert scan._listings(prefix, slugs, racy, fork=True) == serial
+        monkeypatch.undo()
+
+
+def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import scan
+
+    monkeypatch.setattr(scan, "FORK_ABOVE", 1)
+    build(site_root, tmp_path / "warm", today=TODAY)
+    folder = site_root / "content/kommentare/wohnen"  # a comment folder changes: its listing must show it
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "neu.yaml").write_text(COMMENT.format(id="neu", topic="wohnen", parent="null", n=1, day=2),
+                                     encoding="utf-8")
+    assert len(build(site_root, tmp_path / "warm", today=TODAY).written) >= 1
+    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
