@@ -14,7 +14,7 @@ from sitegen import ical
 from sitegen.assets import fingerprint
 from sitegen.dates import event_when, german_date, iso
 from sitegen.load import load
-from sitegen.markup import comment_to_html, markdown_to_html, strip_forbidden
+from sitegen.markup import comment_to_html, strip_forbidden
 from sitegen.outputs import event_jsonld
 from sitegen.schema import Validator, dotted, text
 from sitegen.source import SourceError, parse_yaml, split_front_matter
@@ -82,50 +82,6 @@ def test_strip_forbidden_drops_exactly_the_forbidden_code_points() -> None:
     assert strip_forbidden(every) == "".join(c for c in every if not _forbidden(ord(c)))
     assert strip_forbidden("Grüße 😀 aus Jena") == "Grüße 😀 aus Jena"
     assert strip_forbidden("a\U0010FFFFb\U0001FFFEc\x00") == "abc"
-
-
-def test_markdown_has_tables_and_german_heading_ids() -> None:
-    html = markdown_to_html("## Über uns\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
-    assert '<h2 id="über-uns">Über uns</h2>' in html and "<table>" in html
-
-
-EVERY_FEATURE = """\
-Ein *HTML*-Text mit **Fett**, _kursiv_, `Code`, \\*Escape\\*, &amp; Entität, <b>roh</b>,
-<https://example.org>, [Link](https://example.org "Titel"), ![Bild](a.png), [Ref][r] und Fußnote[^1].  
-Zeilenumbruch davor.
-
-*[HTML]: Hypertext Markup Language
-[r]: https://example.org/ref
-[^1]: Die Fußnote.
-
-Begriff
-:   Erklärung
-
-```python
-print("x")
-```
-
-<div markdown="1">*in HTML*</div>
-
-## Mit Attribut {: .klasse }
-
-| a | b |
-|---|---|
-| 1 | 2 |
-"""
-
-
-def test_markdown_converter_matches_a_plain_one() -> None:
-    import markdown
-    from sitegen.markup import EXTENSION_CONFIG, EXTENSIONS
-
-    bodies = [EVERY_FEATURE] + [p.read_text(encoding="utf-8").split("---", 2)[2]
-                                for p in sorted((FIXTURE / "content").rglob("*.md"))]
-    for body in bodies:
-        plain = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG, output_format="html")
-        assert markdown_to_html(body) == plain.convert(body)
-    html = markdown_to_html(EVERY_FEATURE)
-    assert '<abbr title="Hypertext Markup Language">HTML</abbr>' in html and 'class="footnote-ref"' in html
 
 
 def test_the_model_pickles_through_its_constructor() -> None:

@@ -1,0 +1,114 @@
+"""Editors' Markdown: our converter (faster inline pass) gives what a plain Python-Markdown gives."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from sitetest import FIXTURE
+from sitegen.inline import needs
+from sitegen.markup import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html
+
+
+def _plain() -> markdown.Markdown:
+    return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG, output_format="html")
+
+
+def test_markdown_has_tables_and_german_heading_ids() -> None:
+    html = markdown_to_html("## Über uns\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert '<h2 id="über-uns">Über uns</h2>' in html and "<table>" in html
+
+
+EVERY_FEATURE = """\
+Ein *HTML*-Text mit **Fett**, _kursiv_, `Code`, \\*Escape\\*, &amp; Entität, <b>roh</b>,
+<https://example.org>, [Link](https://example.org "Titel"), ![Bild](a.png), [Ref][r] und Fußnote[^1].  
+Zeilenumbruch davor.
+
+*[HTML]: Hypertext Markup Language
+[r]: https://example.org/ref
+[^1]: Die Fußnote.
+
+Begriff
+:   Erklärung
+
+```python
+print("x")
+```
+
+<div markdown="1">*in HTML*</div>
+
+## Mit Attribut {: .klasse }
+
+| a | b |
+|---|---|
+| 1 | 2 |
+"""
+
+
+def test_markdown_converter_matches_a_plain_one() -> None:
+    bodies = [EVERY_FEATURE] + [p.read_text(encoding="utf-8").split("---", 2)[2]
+                                for p in sorted((FIXTURE / "content").rglob("*.md"))]
+    for body in bodies:
+        assert markdown_to_html(body) == _plain().convert(body)
+    html = markdown_to_html(EVERY_FEATURE)
+    assert '<abbr title="Hypertext Markup Language">HTML</abbr>' in html and 'class="footnote-ref"' in html
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"a", ("a",)),
+    (r"\[\^([^\]]*)\]", ("[^",)),  # a run of literals, not its first character
+    (r"  \n", ("  \n",)),
+    (r"x?y", ("y",)),  # an optional item needs nothing
+    (r"\*|_", ("*", "_")),  # either branch
+    (r"a|b*", None),  # one branch needs nothing: so does the whole
+    (r"(?<!\\)(?=`+)", ("`",)),  # a lookahead must match in the text; a negative one says nothing
+    (r"(?:ab)+", ("ab",)),
+    (r"(?:ab)*c", ("c",)),
+    (r"[<&]", ("&", "<")),
+    (r"[^<]", None),
+    (r"[a-z]", None),
+    (r"(?i)x", None),  # 'X' matches too
+    (r"(?i:x)y", ("y",)),
+    (r".", None),
+    (r"\d", None),
+])
+def test_needs_reads_what_every_match_holds(pattern: str, expected: tuple[str, ...] | None) -> None:
+    assert needs(re.compile(pattern)) == expected
+
+
+def _inline_patterns() -> list:
+    markdown_to_html("x")  # makes the converter
+    from sitegen import markup
+    return list(markup._md.treeprocessors["inline"].inlinePatterns)  # type: ignore[union-attr]
+
+
+def test_the_converters_patterns_are_skipped_only_where_they_cannot_match(blns: list[str]) -> None:
+    """For every inline pattern and hostile string: a match means the string holds what needs() said."""
+    patterns = _inline_patterns()
+    known = [p for p in patterns if needs(p.getCompiledRegExp())]
+    assert len(known) >= len(patterns) - 1, "most patterns should be skippable, or the speed-up is lost"
+    texts = blns + [EVERY_FEATURE, "a  \nb", "<a@b.de>", "<https://x.de>", "&#x41;", "\\`x`"]
+    for pattern in known:
+        regex, strings = pattern.getCompiledRegExp(), needs(pattern.getCompiledRegExp())
+        for text in texts:
+            if regex.search(text):
+                assert any(s in text for s in strings), (type(pattern).__name__, text)
+
+
+MARKUP = ["{}", "*{}*", "**{}**", "_{}_", "`{}`", "[{}](https://example.org/{})", "![{}](bild.png)",
+          "<{}>", "&{};", "\\{}", "{}  \nweiter", "[^{}]\n\n[^{}]: Fußnote", "*[{}]: Abkürzung\n\n{}",
+          "## {}\n\n| {} | b |\n|---|---|\n| {} | 2 |", "- {}\n  - [{}][r]\n\n[r]: https://x.de"]
+
+
+def test_the_converter_matches_a_plain_one_on_hostile_text(blns: list[str]) -> None:
+    """Every hostile string, alone and inside each kind of markup, converts as a plain converter does."""
+    plain = _plain()
+    mismatches = []
+    for s in blns:
+        for shape in MARKUP:
+            body = shape.replace("{}", s)
+            if markdown_to_html(body) != plain.reset().convert(body):
+                mismatches.append(body)
+    assert mismatches == []
