@@ -31,7 +31,7 @@ from .load import assemble, check_references
 from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
-from .scan import RACY_NS, Session, cached, media, scan, settled
+from .scan import RACY_NS, Session, cached, listing, media, scan, settled
 from .write import Report, Writer, discard_staging, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
@@ -39,11 +39,12 @@ SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of t
 
 @dataclass(frozen=True)
 class Job:
-    """A topic to read and render again."""
+    """A topic to read and render again; its key, or the parts of it known before its comments are listed."""
 
     slug: str
     path: Path
-    key: bytes
+    key: bytes | None
+    parts: tuple = ()  # (theme, topic file signature, linked events) when the worker lists the comments
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Done:
     errors: tuple[ContentError, ...]
     entry: caching.TopicEntry | None = None
     staged: Path | None = None
+    listing: tuple | None = None  # the comment folder's listing, when the worker made it
 
 
 _CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited through fork
@@ -110,7 +112,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     theme = caching.digest(config, renderer.base["nav"], [(p.url, p.title) for p in renderer.base["footer_pages"]],
                            drafts)
 
-    topic_files, listings, folders = scan(content, problems, racy, session, changed)
+    topic_files, listings, folders = scan(content, problems, racy, session, changed, cache.topics)
     related = renderer.related(events)
     linked = {slug: tuple((e.slug, event_sigs[e.slug]) for e in evs) for slug, evs in related.items()}
     trust_out = session is not None and session.cache is cache  # this process wrote out/ last
@@ -118,8 +120,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     fresh_out = not out.exists()
     stage = staging(out)
     try:
-        staged = _process(todo, jobs, fresh, problems, root=root, out=out, stage=stage, drafts=drafts,
-                          renderer=renderer, related=related)
+        staged = _process(todo, jobs, fresh, problems, listings, root=root, out=out, stage=stage, drafts=drafts,
+                          renderer=renderer, related=related, racy=racy)
         slugs = {path.stem for path, _ in topic_files}
         entries = sorted(fresh.topics.items())
         check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
@@ -171,8 +173,11 @@ def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
     prefix = str(out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
-        # marshal: one bytes object per key, cheap to compare, to store and to load again
-        key = marshal.dumps((theme, settled(path, sig, racy), listings[slug], linked.get(slug, ())))
+        parts = (theme, settled(path, sig, racy), linked.get(slug, ()))
+        if slug not in listings:  # not in the cache: read anyway, the worker lists its comments
+            todo.append(Job(slug, path, None, parts))
+            continue
+        key = topic_key(parts, listings[slug])
         old = cache.topics.get(slug)
         if old and old.key == key and (trust_out or old.page is None or os.path.isfile(prefix + old.page)):
             fresh.topics[slug] = old
@@ -181,13 +186,22 @@ def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
     return todo
 
 
+def topic_key(parts: tuple, listing: tuple) -> bytes:
+    """What a topic page is made from (theme, topic file, comment listing, linked events), as one bytes
+    object: marshal is cheap to compare, to store and to load again."""
+    theme, topic_sig, linked = parts
+    return marshal.dumps((theme, topic_sig, listing, linked))
+
+
 def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,
-             **context: Any) -> dict[str, Path | None]:
-    """Run the jobs; collect their cache entries, errors, and staged pages (None: page unchanged)."""
+             listings: dict[str, tuple], **context: Any) -> dict[str, Path | None]:
+    """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged)."""
     _CONTEXT.update(context)
     staged: dict[str, Path | None] = {}
     for done in _run(todo, jobs):
         problems.errors.extend(done.errors)
+        if done.listing is not None:
+            listings[done.slug] = done.listing
         if done.entry:
             fresh.topics[done.slug] = done.entry
             if done.entry.page:
@@ -223,11 +237,15 @@ def _work(job: Job) -> Done:
     """Read, validate, convert and render one topic with its comments; stage its page if it changed."""
     ctx = _CONTEXT
     problems = Problems(ctx["root"])
-    topic = read_topic(job.path, problems)
     folder = ctx["root"] / "content" / "kommentare" / job.slug
+    key, found = job.key, None
+    if key is None:  # listed before its files are read: a comment added meanwhile changes the next key
+        found = listing(str(folder), ctx["racy"])
+        key = topic_key(job.parts, found)
+    topic = read_topic(job.path, problems)
     comments = read_thread(folder, problems) if folder.is_dir() else []
     if topic is None or problems:
-        return Done(job.slug, tuple(problems.errors))
+        return Done(job.slug, tuple(problems.errors), listing=found)
     page = staged = None
     if ctx["drafts"] or not topic.draft:
         page = f"themen/{job.slug}/index.html"
@@ -241,9 +259,9 @@ def _work(job: Job) -> Done:
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
     record = (card, tuple(comments))
-    entry = caching.TopicEntry(job.key, caching.digest(record), page, " ".join(c.id for c in comments),
+    entry = caching.TopicEntry(key, caching.digest(record), page, " ".join(c.id for c in comments),
                                caching.TopicEntry.pack(record))
-    return Done(job.slug, (), entry, staged)
+    return Done(job.slug, (), entry, staged, found)
 
 
 def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:

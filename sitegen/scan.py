@@ -8,7 +8,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Container
 
 from . import cache as caching
 from .errors import Problems
@@ -72,9 +72,14 @@ class Session:
 
 
 def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
-          changed: set[str] | None) -> tuple[list[tuple[Path, Signature]], dict[str, tuple], list[str] | None]:
+          changed: set[str] | None, cached_slugs: Container[str] = ()
+          ) -> tuple[list[tuple[Path, Signature]], dict[str, tuple], list[str] | None]:
     """Topic files, comment listings, and the comment folders that can have changed (None: all of them);
-    with a session that knows what changed, only that is looked at."""
+    with a session that knows what changed, only that is looked at.
+
+    Only the topics in cached_slugs get a listing here: the others are read whatever their
+    comments are, and the worker that reads a topic lists its folder itself (in parallel, and
+    not at all in the serial part of a cold build)."""
     themen, kommentare = str(content / "themen") + os.sep, str(content / "kommentare") + os.sep
     known = session is not None and session.topics is not None and changed is not None
     touched = [p for p in changed if p.startswith(themen)] if known else []
@@ -92,7 +97,7 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
         slug = path.stem
         if known and slug not in dirty and slug in session.listings:  # type: ignore[union-attr]
             listings[slug] = session.listings[slug]  # type: ignore[union-attr]
-        else:
+        elif slug in cached_slugs:
             todo.append(slug)
     # a process without threads (not the preview server) may fork to look at the folders
     listings.update(_listings(kommentare, todo, racy, fork=session is None))
