@@ -191,6 +191,33 @@ def test_unchanged_topics_are_not_read_again(site_root: Path, tmp_path: Path) ->
     assert report.written == ()
 
 
+def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build leaves the comment listings to the workers: the keys they make must be the ones
+    the next build computes, or every warm build would read every topic again."""
+    import os
+    from sitegen import pipeline, scan
+
+    old = os.stat(site_root).st_mtime_ns - 10_000_000_000  # outside the racy window of the next build
+    for path in (site_root / "content").rglob("*"):
+        os.utime(path, ns=(old, old))
+    out, session = tmp_path / "out", Session()
+    build(site_root, out, today=TODAY, session=session, jobs=1)
+    session.flush()  # the preview saves its cache once edits pause: now
+    folder = site_root / "content/kommentare"
+    for path in topics(site_root):
+        assert session.listings[path.stem] == scan.listing(str(folder / path.stem), None)
+    read = []
+    monkeypatch.setattr(pipeline, "read_topic", lambda path, problems: read.append(path) or 1 / 0)
+    report = build(site_root, out, today=TODAY, jobs=1)  # as a new process: the cache's keys, listings made here
+    assert report.written == () and read == []
+    monkeypatch.undo()
+    add = folder / "mobilitaet" / "neu-1.yaml"
+    add.write_text(COMMENT.format(id="neu-1", topic="mobilitaet", parent="null", n=1, day=2), encoding="utf-8")
+    report = build(site_root, out, today=TODAY)
+    assert "themen/mobilitaet/index.html" in report.written
+
+
 def test_same_size_edit_within_one_timestamp_tick_is_seen(site_root: Path, tmp_path: Path) -> None:
     """A coarse file system clock can give an edit the old timestamp; the racy rule still catches it."""
     import os
