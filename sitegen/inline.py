@@ -84,7 +84,7 @@ def _item(op: Any, av: Any) -> frozenset[str] | None:
 def skip_impossible(processor: Any) -> bool:
     """Make an InlineProcessor skip the patterns a text cannot match; False if left as it was.
 
-    Mirrors InlineProcessor.__handleInline (Markdown 3.7 to 3.11): a pattern that does not match
+    Mirrors InlineProcessor.__handleInline as of Markdown 3.11: a pattern that does not match
     returns start index 0, so a pattern is only ever tried from 0 when it is first tried on a text."""
     from markdown import inlinepatterns, util
 

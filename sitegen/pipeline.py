@@ -188,9 +188,12 @@ def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
 
 def topic_key(parts: tuple, listing: tuple) -> bytes:
     """What a topic page is made from (theme, topic file, comment listing, linked events), as one bytes
-    object: marshal is cheap to compare, to store and to load again."""
+    object: marshal is cheap to compare, to store and to load again.
+
+    Format 0: the newer ones write a back-reference for any object referenced more than once, so
+    equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
     theme, topic_sig, linked = parts
-    return marshal.dumps((theme, topic_sig, listing, linked))
+    return marshal.dumps((theme, topic_sig, listing, linked), 0)
 
 
 def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,

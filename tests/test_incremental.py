@@ -202,7 +202,8 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     for path in (site_root / "content").rglob("*"):
         os.utime(path, ns=(old, old))
     out, session = tmp_path / "out", Session()
-    build(site_root, out, today=TODAY, session=session, jobs=1)
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)  # in worker processes: keys made from objects that crossed
+    build(site_root, out, today=TODAY, session=session, jobs=2)
     session.flush()  # the preview saves its cache once edits pause: now
     folder = site_root / "content/kommentare"
     for path in topics(site_root):
@@ -216,6 +217,21 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     add.write_text(COMMENT.format(id="neu-1", topic="mobilitaet", parent="null", n=1, day=2), encoding="utf-8")
     report = build(site_root, out, today=TODAY)
     assert "themen/mobilitaet/index.html" in report.written
+
+
+def test_a_topic_key_depends_on_values_not_on_shared_objects() -> None:
+    """Equal inputs make equal keys, however the objects are shared (marshal's newer formats write
+    back-references for objects used twice, so a key made in a worker differed from the parent's)."""
+    import pickle
+    from sitegen.pipeline import topic_key
+
+    signature = (1_700_000_000_000_000_000, 2048, 99)
+    linked = (("forum", signature),)
+    parts, listing = ("theme", signature, linked), (("c1.yaml", signature),)
+    held = [linked, signature, listing]  # more references, as the parent's dicts hold  # noqa: F841
+    crossed = pickle.loads(pickle.dumps((parts, listing)))  # as a worker receives them: fresh objects
+    assert topic_key(parts, listing) == topic_key(*crossed)
+    assert topic_key(parts, listing) != topic_key(parts, (("c1.yaml", (1, 2048, 99)),))
 
 
 def test_same_size_edit_within_one_timestamp_tick_is_seen(site_root: Path, tmp_path: Path) -> None:
