@@ -16,6 +16,7 @@ import gc
 import datetime as dt
 import os
 import marshal
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,10 +119,14 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     trust_out = session is not None and session.cache is cache  # this process wrote out/ last
     todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
     fresh_out = not out.exists()
+    if fresh_out:
+        caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
     stage = staging(out)
     try:
+        # a new output folder has no last good site to protect: workers write pages in place, and
+        # a failure removes the folder (the first build of a clone, a CDN deploy: 10k fewer moves)
         staged = _process(todo, jobs, fresh, problems, listings, root=root, out=out, stage=stage, drafts=drafts,
-                          renderer=renderer, related=related, racy=racy)
+                          renderer=renderer, related=related, racy=racy, in_place=fresh_out)
         slugs = {path.stem for path, _ in topic_files}
         entries = sorted(fresh.topics.items())
         check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
@@ -155,10 +160,12 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         elif use_cache_write:
             fresh.save(root, out)
         return report
+    except BaseException:
+        if fresh_out:
+            shutil.rmtree(out, ignore_errors=True)  # a failed first build leaves no trace
+        raise
     finally:
         discard_staging(stage)
-        if fresh_out and out.is_dir() and not any(out.iterdir()):
-            out.rmdir()  # a failed first build leaves no trace
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
@@ -256,7 +263,11 @@ def _work(job: Job) -> Done:
             data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
-        if not same(ctx["out"] / page, data):
+        if ctx["in_place"]:
+            staged = ctx["out"] / page  # a folder of this build's own (see _build)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_bytes(data)
+        elif not same(ctx["out"] / page, data):
             staged = ctx["stage"] / f"{job.slug}.html"
             staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
     # what the other pages show of a topic: its card, not its body, sponsor or documents

@@ -128,11 +128,15 @@ class Writer:
         self.unchanged += 1
 
     def adopt(self, rel: str, staged: Path | None) -> None:
-        """Move a staged file into place (None: the worker found the bytes unchanged)."""
+        """Move a staged file into place (None: the worker found the bytes unchanged; the target
+        itself: the worker wrote it in place, into an output folder this build made)."""
         self._claim(rel)
         target = safe_path(self.out, rel, self._inside)
         if staged is None:
             self.unchanged += 1
+        elif staged == target:
+            self._touch()
+            self.written.append(rel)
         else:
             self._moves.append((rel, staged, target))
             if not self._stage:

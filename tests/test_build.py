@@ -102,6 +102,30 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) 
     assert build(root, out, today=TODAY).written == (f"themen/{topic.stem}/index.html",)
 
 
+def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path: Path) -> None:
+    """Into a new folder, pages go straight to their place: the same files as a build into an existing
+    one; a failure after the topic pages were written removes the folder, cache included."""
+    from sitegen import cache as caching
+    root = tmp_path / "src"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    staged_out = tmp_path / "staged"
+    staged_out.mkdir()  # exists: the staging path
+    build(root, staged_out, today=TODAY)
+    report = build(root, tmp_path / "new", today=TODAY)
+    assert read_tree(tmp_path / "new") == read_tree(staged_out)
+    assert "themen/wohnen/index.html" in report.written
+
+    event = root / "templates/event.html"
+    event.write_text(event.read_text(encoding="utf-8").replace("{{ event.title }}", "{{ event.title.a.b }}"),
+                     encoding="utf-8")
+    broken = tmp_path / "broken"
+    with pytest.raises(ThemeError):
+        build(root, broken, today=TODAY)
+    assert not broken.exists()
+    assert not caching._file(root, broken).exists()
+
+
 @pytest.mark.parametrize("template,broken", [
     ("topic.html", "{{ topic.title.missing.field }}"),  # rendered in the worker processes
     ("index.html", "{% if %}"),  # does not even compile
