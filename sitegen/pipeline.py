@@ -33,7 +33,7 @@ from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
 from .scan import RACY_NS, Session, cached, listing, media, scan, settled
-from .write import Report, Writer, discard_staging, same, staging
+from .write import Report, Writer, discard_staging, new_folder, record_manifest, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
 
@@ -116,15 +116,21 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     topic_files, listings, folders = scan(content, problems, racy, session, changed, cache.topics)
     related = renderer.related(events)
     linked = {slug: tuple((e.slug, event_sigs[e.slug]) for e in evs) for slug, evs in related.items()}
-    trust_out = session is not None and session.cache is cache  # this process wrote out/ last
-    todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
-    fresh_out = not out.exists()
-    if fresh_out:
-        caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
-    stage = staging(out)
+    # a new output folder (made here, so no other build writes into it) has no last good site to
+    # protect: workers write pages in place, and a failure removes the folder. The first build of a
+    # clone, a CDN deploy: 10k fewer moves at the end
+    fresh_out = new_folder(out)
+    finished = False
+    stage = None
     try:
-        # a new output folder has no last good site to protect: workers write pages in place, and
-        # a failure removes the folder (the first build of a clone, a CDN deploy: 10k fewer moves)
+        if fresh_out:
+            caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
+        # this process wrote out/ last (the preview), and nobody deleted it since
+        trust_out = session is not None and session.cache is cache and not fresh_out
+        todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
+        stage = staging(out)
+        if fresh_out:  # listed before they are written: pages of a build killed midway are removed by the next
+            record_manifest(out, (f"themen/{job.slug}/index.html" for job in todo))
         staged = _process(todo, jobs, fresh, problems, listings, root=root, out=out, stage=stage, drafts=drafts,
                           renderer=renderer, related=related, racy=racy, in_place=fresh_out)
         slugs = {path.stem for path, _ in topic_files}
@@ -147,6 +153,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
         report = writer.finish()
+        finished = True  # from here on, a failure (saving the cache, Ctrl-C) leaves the finished site
         if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
                 and fresh.files == cache.files and cache.topics == fresh.topics:
             fresh = cache  # nothing changed: keep the cache (and its older start time) as it is on disk
@@ -161,7 +168,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             fresh.save(root, out)
         return report
     except BaseException:
-        if fresh_out:
+        if fresh_out and not finished:
             shutil.rmtree(out, ignore_errors=True)  # a failed first build leaves no trace
         raise
     finally:

@@ -167,9 +167,7 @@ class Writer:
         """Move the staged files into place, remove stale files of the previous build, record the manifest."""
         self._move()
         removed = _remove_stale(self.out, self.seen, self._touch)
-        manifest = "".join(f"{p}\n" for p in sorted(self.seen)).encode("utf-8")
-        if not same(self.out / MANIFEST, manifest):
-            replace(self.out / MANIFEST, manifest)
+        record_manifest(self.out, self.seen)
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
 
@@ -179,6 +177,23 @@ def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
     for rel, data in files:
         writer.put(rel, data)
     return writer.finish()
+
+
+def record_manifest(out: Path, paths: Iterable[str]) -> None:
+    """List what a build wrote, for the next build to remove what it no longer makes."""
+    manifest = "".join(f"{p}\n" for p in sorted(paths)).encode("utf-8")
+    if not same(out / MANIFEST, manifest):
+        replace(out / MANIFEST, manifest)
+
+
+def new_folder(out: Path) -> bool:
+    """Create out for this build alone: True if it did not exist (made here, atomically), else False."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.mkdir(out)
+    except FileExistsError:
+        return False
+    return True
 
 
 def staging(out: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -102,7 +103,8 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) 
     assert build(root, out, today=TODAY).written == (f"themen/{topic.stem}/index.html",)
 
 
-def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path: Path) -> None:
+def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """Into a new folder, pages go straight to their place: the same files as a build into an existing
     one; a failure after the topic pages were written removes the folder, cache included."""
     from sitegen import cache as caching
@@ -112,9 +114,16 @@ def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path:
     staged_out = tmp_path / "staged"
     staged_out.mkdir()  # exists: the staging path
     build(root, staged_out, today=TODAY)
+    import sitegen.write
+    moved = []
+    real_replace = sitegen.write.os.replace
+    monkeypatch.setattr(sitegen.write.os, "replace", lambda a, b: moved.append(str(b)) or real_replace(a, b))
     report = build(root, tmp_path / "new", today=TODAY)
+    monkeypatch.undo()
     assert read_tree(tmp_path / "new") == read_tree(staged_out)
     assert "themen/wohnen/index.html" in report.written
+    topic_pages = re.compile(r"/themen/[^/]+/index\.html\Z")
+    assert moved and not [m for m in moved if topic_pages.search(m)]  # written in place, not moved
 
     event = root / "templates/event.html"
     event.write_text(event.read_text(encoding="utf-8").replace("{{ event.title }}", "{{ event.title.a.b }}"),
@@ -124,6 +133,35 @@ def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path:
         build(root, broken, today=TODAY)
     assert not broken.exists()
     assert not caching._file(root, broken).exists()
+
+
+def test_pages_of_a_killed_first_build_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A first build killed after its workers wrote pages in place (no cleanup runs): a topic
+    unpublished before the next build must not stay online."""
+    import subprocess
+    import sys
+    root, out = tmp_path / "src", tmp_path / "out"
+    shutil.copytree(FIXTURE, root)
+    script = ("import os, sys, datetime; from pathlib import Path; import sitegen.pipeline as p\n"
+              "p._rest = lambda *a, **k: os._exit(9)\n"
+              "p.build(Path(sys.argv[1]), Path(sys.argv[2]), today=datetime.date.fromisoformat(sys.argv[3]))\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(root), str(out), TODAY.isoformat()], cwd=REPO)
+    assert proc.returncode == 9 and (out / "themen/wohnen/index.html").is_file()
+    topic = root / "content/themen/wohnen.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    report = build(root, out, today=TODAY)
+    assert "themen/wohnen/index.html" in report.removed
+    assert not (out / "themen/wohnen").exists()
+
+
+def test_the_preview_rebuilds_an_output_folder_deleted_under_it(tmp_path: Path) -> None:
+    from sitegen.scan import Session
+    out, session = tmp_path / "out", Session()
+    build(FIXTURE, out, today=TODAY, session=session)
+    shutil.rmtree(out)
+    build(FIXTURE, out, today=TODAY, session=session)
+    build(FIXTURE, tmp_path / "cold", today=TODAY, use_cache=False)
+    assert read_tree(out) == read_tree(tmp_path / "cold")
 
 
 @pytest.mark.parametrize("template,broken", [
