@@ -82,18 +82,19 @@ def _item(op: Any, av: Any) -> frozenset[str] | None:
 
 
 def skip_impossible(processor: Any) -> bool:
-    """Make an InlineProcessor skip the patterns a text cannot match; False if left as it was.
+    """Make an InlineProcessor skip the patterns a text cannot match; False where its private loop is
+    not there to replace (its patterns still become a list: lookups without sorting).
 
     Mirrors InlineProcessor.__handleInline as of Markdown 3.11: a pattern that does not match
     returns start index 0, so a pattern is only ever tried from 0 when it is first tried on a text."""
     from markdown import inlinepatterns, util
 
+    patterns = processor.inlinePatterns
+    if not isinstance(patterns, list):  # a list, not the registry, which sorts on every lookup
+        patterns = processor.inlinePatterns = list(patterns)
     apply = getattr(processor, "_InlineProcessor__applyPattern", None)
     if apply is None or not hasattr(processor, "_InlineProcessor__handleInline"):
         return False
-    patterns = processor.inlinePatterns
-    if not isinstance(patterns, list):  # the registry: its order is only fixed once copied
-        patterns = processor.inlinePatterns = list(patterns)
     wanted = [needs(p.getCompiledRegExp()) if isinstance(p, inlinepatterns.InlineProcessor) else None
               for p in patterns]
     count = len(patterns)
