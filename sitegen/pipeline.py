@@ -33,7 +33,7 @@ from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
 from .scan import RACY_NS, Session, cached, listing, media, scan, settled
-from .write import Report, Writer, discard_staging, new_folder, record_manifest, same, staging
+from .write import Report, Writer, discard_staging, hold, new_folder, record_manifest, release, same, staging
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
 
@@ -121,8 +121,9 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     # clone, a CDN deploy: 10k fewer moves at the end
     fresh_out = new_folder(out)
     finished = False
-    stage = None
+    held = stage = None
     try:
+        held = hold(out)  # one build at a time into out/
         if fresh_out:
             caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
         # this process wrote out/ last (the preview), and nobody deleted it since
@@ -173,6 +174,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         raise
     finally:
         discard_staging(stage)
+        release(held)
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,

@@ -196,6 +196,30 @@ def new_folder(out: Path) -> bool:
     return True
 
 
+def hold(out: Path) -> int | None:
+    """Take out/ for this build: a second build into the same folder waits for the first to end.
+    Holding it, the staging folders of builds that died (killed, out of memory) are removed: they
+    would be published with the site. Returns what release() needs (None where there is no flock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock, and no way to tell a dead build's folder
+        return None
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in Path(out).glob(STAGING + "-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def release(held: int | None) -> None:
+    if held is not None:
+        os.close(held)  # closing the descriptor ends the lock
+
+
 def staging(out: Path) -> Path:
     """A folder of this build's own where worker processes put changed pages until everything has validated."""
     Path(out).mkdir(parents=True, exist_ok=True)

@@ -154,6 +154,17 @@ def test_pages_of_a_killed_first_build_are_removed_by_the_next(tmp_path: Path) -
     assert not (out / "themen/wohnen").exists()
 
 
+def test_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
+    """A killed build leaves its staging folder inside out/, where a deploy would publish it."""
+    out = tmp_path / "out"
+    build(FIXTURE, out, today=TODAY)
+    dead = out / ".sitegen-staging-dead"
+    dead.mkdir()
+    (dead / "3.put").write_bytes(b"half a page")
+    build(FIXTURE, out, today=TODAY)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []
+
+
 def test_the_preview_rebuilds_an_output_folder_deleted_under_it(tmp_path: Path) -> None:
     from sitegen.scan import Session
     out, session = tmp_path / "out", Session()
