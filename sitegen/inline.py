@@ -4,12 +4,12 @@ The inline processor tries each of its patterns (links, emphasis, code, HTML, en
 every piece of text, one Python call each, although most pieces hold none of the characters a
 pattern needs: no '[' for a link, no '<' for HTML, no '`' for code. Each pattern's regular
 expression says which characters every match needs; when a text holds none of them, the try
-would hand the text back unchanged, so it is skipped. Same output, a third less time per page.
+would hand the text back unchanged, so it is skipped. Same output, a third less time in Markdown.
 
 Two things here depend on Python-Markdown's internals: the inline processor's private loop is
 replaced by the same loop with the skip, and the regular expressions are read with Python's own
-parser. Where either is not as expected, the processor is left as it is (slower, still right);
-tests compare the output with a plain converter's.
+parser. Where either is not as expected, the loop is left as it is, or the pattern always tried
+(slower, still right); tests compare the output with a plain converter's.
 """
 
 from __future__ import annotations

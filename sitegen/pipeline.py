@@ -253,7 +253,8 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
 
 
 def _work(job: Job) -> Done:
-    """Read, validate, convert and render one topic with its comments; stage its page if it changed."""
+    """Read, validate, convert and render one topic with its comments; stage its page if it changed
+    (or, into a new output folder, write it in place)."""
     ctx = _CONTEXT
     problems = Problems(ctx["root"])
     folder = ctx["root"] / "content" / "kommentare" / job.slug
