@@ -88,6 +88,11 @@ def discard(root: Path, out: Path) -> None:
         pass
 
 
+def lock_file(root: Path, out: Path) -> Path:
+    """Where builds into out take turns (an empty file, next to out's cache, kept)."""
+    return _file(root, out).with_suffix(".lock")
+
+
 def _file(root: Path, out: Path) -> Path:
     """One cache per output folder: a page found in one folder says nothing about another."""
     return Path(root) / FOLDER / f"{digest(str(Path(out).resolve()))}.pickle"

@@ -33,7 +33,8 @@ from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
 from .scan import RACY_NS, Session, cached, listing, media, scan, settled
-from .write import Report, Writer, discard_staging, hold, new_folder, record_manifest, release, same, staging
+from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
+                    remove_dead_staging, same, staging)
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
 
@@ -73,18 +74,23 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     # cost ~5 % of a no-op rebuild. Collected less often, not less: the threshold is put back.
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
+    # one build at a time into out/, from reading the cache to writing it: a build that waited
+    # must not act on what it read before the other one changed the folder
+    held = None
     try:
-        return _build(root, out, today, drafts, jobs, use_cache, session, changed)
+        held = hold(caching.lock_file(root, out))
+        return _build(root, out, today, drafts, jobs, use_cache, session, changed, locked=held is not None)
     except BaseException:
         if session:
             session.forget()  # after a failure, trust nothing: look at everything next time
         raise
     finally:
+        release(held)
         gc.set_threshold(*threshold)
 
 
 def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None, use_cache: bool,
-           session: Session | None, changed: set[str] | None) -> Report:
+           session: Session | None, changed: set[str] | None, locked: bool = False) -> Report:
     from . import theme_dir
     problems = Problems(root)
     content = root / "content"
@@ -121,9 +127,10 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     # clone, a CDN deploy: 10k fewer moves at the end
     fresh_out = new_folder(out)
     finished = False
-    held = stage = None
+    stage = None
     try:
-        held = hold(out)  # one build at a time into out/
+        if locked:
+            remove_dead_staging(out)
         if fresh_out:
             caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
         # this process wrote out/ last (the preview), and nobody deleted it since
@@ -174,7 +181,6 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         raise
     finally:
         discard_staging(stage)
-        release(held)
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,

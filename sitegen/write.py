@@ -165,6 +165,10 @@ class Writer:
 
     def finish(self) -> Report:
         """Move the staged files into place, remove stale files of the previous build, record the manifest."""
+        if self._moves:  # killed while moving, the next build must still know every file this one made
+            before = _manifest(self.out)
+            if not self.seen <= before:
+                record_manifest(self.out, before | self.seen)
         self._move()
         removed = _remove_stale(self.out, self.seen, self._touch)
         record_manifest(self.out, self.seen)
@@ -196,23 +200,37 @@ def new_folder(out: Path) -> bool:
     return True
 
 
-def hold(out: Path) -> int | None:
-    """Take out/ for this build: a second build into the same folder waits for the first to end.
-    Holding it, the staging folders of builds that died (killed, out of memory) are removed: they
-    would be published with the site. Returns what release() needs (None where there is no flock)."""
+def hold(lock: Path) -> int | None:
+    """Take the lock file of an output folder: a second build into the same folder waits for the
+    first to end. It lives outside the folder, so deleting the folder does not end it. None where
+    locks are not to be had (no flock, a read-only cache folder, a network file system without
+    locks): the build goes ahead as before, and leaves other builds' staging folders alone."""
     try:
         import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no lock, and no way to tell a dead build's folder
+    except ImportError:  # pragma: no cover - not POSIX
         return None
-    fd = os.open(out, os.O_RDONLY)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # writable: NFS emulates flock with fcntl locks
+    except OSError:
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        for stale in Path(out).glob(STAGING + "-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    except OSError:
+        os.close(fd)
+        return None
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def remove_dead_staging(out: Path) -> None:
+    """With the folder's lock held, a staging folder in it belongs to a build that died (killed, out
+    of memory): removed, as a deploy would publish its half-written pages."""
+    for stale in Path(out).glob(STAGING + "-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def release(held: int | None) -> None:
@@ -231,14 +249,18 @@ def discard_staging(folder: Path | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _manifest(out: Path) -> set[str]:
+    """The files the last build recorded (none if it left no manifest)."""
+    try:
+        return set(filter(None, (out / MANIFEST).read_text(encoding="utf-8").split("\n")))
+    except FileNotFoundError:
+        return set()
+
+
 def _remove_stale(out: Path, keep: set[str], touch: Callable[[], None] = lambda: None) -> list[str]:
     """Delete what the last build listed in its manifest and this build no longer makes."""
-    try:
-        before = (out / MANIFEST).read_text(encoding="utf-8").split("\n")
-    except FileNotFoundError:
-        return []
     removed = []
-    for rel in sorted(set(filter(None, before)) - keep):
+    for rel in sorted(_manifest(out) - keep):
         try:
             path = safe_path(out, rel)
         except WriteError:

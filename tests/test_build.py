@@ -165,6 +165,30 @@ def test_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
     assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []
 
 
+def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two builds into one folder take turns from start to end: the second reads the cache (and
+    the folder) only once the first is done, not before it waited."""
+    import threading
+    from sitegen import cache as caching, pipeline
+    from sitegen.write import hold, release
+    out, events = tmp_path / "out", []
+    build(FIXTURE, out, today=TODAY)
+    reached = threading.Event()
+    real_hold, real_load = pipeline.hold, caching.Cache.load
+    monkeypatch.setattr(pipeline, "hold", lambda lock: reached.set() or real_hold(lock))
+    monkeypatch.setattr(caching.Cache, "load", classmethod(lambda cls, *a: events.append("load") or real_load(*a)))
+    held = hold(caching.lock_file(FIXTURE.resolve(), out))  # another build is running
+    assert held is not None
+    second = threading.Thread(target=build, args=(FIXTURE, out), kwargs={"today": TODAY})
+    second.start()
+    reached.wait(timeout=60)
+    events.append("released")
+    release(held)
+    second.join(timeout=120)
+    assert events == ["released", "load"]
+
+
 def test_the_preview_rebuilds_an_output_folder_deleted_under_it(tmp_path: Path) -> None:
     from sitegen.scan import Session
     out, session = tmp_path / "out", Session()

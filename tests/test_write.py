@@ -60,3 +60,28 @@ def test_tampered_manifest_never_deletes_outside(tmp_path: Path) -> None:
     (out / ".sitegen-files").write_text("a.html\n../victim.txt\n")
     write([("a.html", b"1")], out)
     assert victim.read_text() == "precious"
+
+
+def test_a_build_killed_while_moving_leaves_a_manifest_of_everything_it_made(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sitegen.write as w
+    out = tmp_path / "out"
+    write([("a.html", b"1")], out)
+    writer = w.Writer(out, stage=w.staging(out))
+    for rel in ("a.html", "neu/b.html", "neu/c.html"):
+        writer.put(rel, rel.encode())
+    real_replace, calls = w.os.replace, []
+
+    def dies_on_the_third_move(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 4:  # the manifest, two pages, then the process "dies"
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(w.os, "replace", dies_on_the_third_move)
+    with pytest.raises(KeyboardInterrupt):
+        writer.finish()
+    monkeypatch.undo()
+    assert (out / ".sitegen-files").read_text().split() == ["a.html", "neu/b.html", "neu/c.html"]
+    report = write([("a.html", b"a.html")], out)  # the next build makes fewer files
+    assert [p for p in report.removed] == ["neu/b.html"] and not (out / "neu").exists()
