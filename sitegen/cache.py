@@ -88,6 +88,17 @@ def discard(root: Path, out: Path) -> None:
         pass
 
 
+def stamp(root: Path, out: Path) -> tuple[int, int, int] | None:
+    """The identity of out's cache file as it is now (None: there is none). Every build that
+    changes out drops the file first and saves a new one last: a different stamp means that
+    some build changed out since the stamp was taken."""
+    try:
+        st = _file(root, out).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def lock_file(root: Path, out: Path) -> Path:
     """Where builds into out take turns (an empty file, next to out's cache, kept)."""
     return _file(root, out).with_suffix(".lock")

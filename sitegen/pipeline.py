@@ -98,7 +98,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     assets = fingerprint(theme_dir(root, "static"))
     templates = theme_dir(root, "templates")
     version = caching.version(templates, assets.files)
-    if session and session.cache and session.cache.version == version:
+    if session and session.cache and session.cache.version == version \
+            and session.disk == caching.stamp(root, out):  # else another build changed out/ meanwhile
         cache = session.cache
     else:
         cache = caching.Cache.load(root, out, version) if use_cache else caching.Cache(version)
@@ -170,6 +171,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             use_cache_write = use_cache
         if session:
             session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
+            session.disk = caching.stamp(root, out)
             if use_cache_write:  # the preview need not wait for the disk: saved once the edits pause
                 session.save_later(fresh, root, out)
         elif use_cache_write:

@@ -13,7 +13,7 @@ from typing import Any, Callable, Container
 from . import cache as caching
 from .errors import Problems
 from .readers import SLUG, Signature, files, signature
-from .write import Writer
+from .write import Writer, hold, release
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
@@ -31,6 +31,7 @@ class Session:
     listings: dict[str, tuple] = field(default_factory=dict)
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     env: tuple | None = None  # (cache version, Jinja environment) of the last build
+    disk: tuple | None = None  # caching.stamp() after this session's last build or save
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _saver: threading.Timer | None = None
     _pending: tuple | None = None
@@ -57,7 +58,13 @@ class Session:
             pending, self._pending = self._pending, None
         if pending:
             cache, root, out = pending
-            cache.save(root, out)
+            held = hold(caching.lock_file(root, out))  # not while a build runs into out/
+            try:
+                if caching.stamp(root, out) == self.disk:  # no other build changed out/ since ours
+                    cache.save(root, out)
+                    self.disk = caching.stamp(root, out)
+            finally:
+                release(held)
 
     def forget(self) -> None:
         """Changes the watcher cannot describe file by file: the next build looks at everything."""

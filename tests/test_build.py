@@ -189,6 +189,23 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
     assert events == ["released", "load"]
 
 
+def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(tmp_path: Path) -> None:
+    """The preview (with drafts) saves its cache late; a plain build into the same folder in between
+    must not have its cache overwritten, or a later build would keep the draft pages it vouches for."""
+    from sitegen.scan import Session
+    out, session = tmp_path / "out", Session()
+    build(FIXTURE, out, today=TODAY, drafts=True, session=session)
+    assert (out / "themen/entwurf/index.html").exists()
+    build(FIXTURE, out, today=TODAY)  # a CLI build without drafts, while the preview's save is pending
+    session.flush()
+    build(FIXTURE, out, today=TODAY)
+    build(FIXTURE, tmp_path / "cold", today=TODAY, use_cache=False)
+    assert read_tree(out) == read_tree(tmp_path / "cold")
+    build(FIXTURE, out, today=TODAY, drafts=True, session=session)  # and the preview sees the folder anew
+    build(FIXTURE, tmp_path / "cold-drafts", today=TODAY, drafts=True, use_cache=False)
+    assert read_tree(out) == read_tree(tmp_path / "cold-drafts")
+
+
 def test_the_preview_rebuilds_an_output_folder_deleted_under_it(tmp_path: Path) -> None:
     from sitegen.scan import Session
     out, session = tmp_path / "out", Session()
