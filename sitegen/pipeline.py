@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import marshal
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +79,8 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     # must not act on what it read before the other one changed the folder
     held = None
     try:
-        held = hold(caching.lock_file(root, out))
+        held = hold(caching.lock_file(root, out), waiting=lambda: print(
+            f"waiting for another build into {out} to finish ...", file=sys.stderr, flush=True))
         return _build(root, out, today, drafts, jobs, use_cache, session, changed, locked=held is not None)
     except BaseException:
         if session:

@@ -200,11 +200,12 @@ def new_folder(out: Path) -> bool:
     return True
 
 
-def hold(lock: Path) -> int | None:
+def hold(lock: Path, waiting: Callable[[], None] | None = None) -> int | None:
     """Take the lock file of an output folder: a second build into the same folder waits for the
     first to end. It lives outside the folder, so deleting the folder does not end it. None where
     locks are not to be had (no flock, a read-only cache folder, a network file system without
-    locks): the build goes ahead as before, and leaves other builds' staging folders alone."""
+    locks): the build goes ahead as before, and leaves other builds' staging folders alone.
+    waiting is called when another build holds the lock, before waiting for it."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX
@@ -215,7 +216,12 @@ def hold(lock: Path) -> int | None:
     except OSError:
         return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another build has it: say so, then wait
+            if waiting:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
     except OSError:
         os.close(fd)
         return None

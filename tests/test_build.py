@@ -176,7 +176,7 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
     build(FIXTURE, out, today=TODAY)
     reached = threading.Event()
     real_hold, real_load = pipeline.hold, caching.Cache.load
-    monkeypatch.setattr(pipeline, "hold", lambda lock: reached.set() or real_hold(lock))
+    monkeypatch.setattr(pipeline, "hold", lambda lock, **kw: reached.set() or real_hold(lock, **kw))
     monkeypatch.setattr(caching.Cache, "load", classmethod(lambda cls, *a: events.append("load") or real_load(*a)))
     held = hold(caching.lock_file(FIXTURE.resolve(), out))  # another build is running
     assert held is not None

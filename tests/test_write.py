@@ -85,3 +85,18 @@ def test_a_build_killed_while_moving_leaves_a_manifest_of_everything_it_made(tmp
     assert (out / ".sitegen-files").read_text().split() == ["a.html", "neu/b.html", "neu/c.html"]
     report = write([("a.html", b"a.html")], out)  # the next build makes fewer files
     assert [p for p in report.removed] == ["neu/b.html"] and not (out / "neu").exists()
+
+
+def test_a_second_holder_of_the_lock_is_told_and_waits(tmp_path: Path) -> None:
+    import threading
+    from sitegen.write import hold, release
+    lock = tmp_path / "x.lock"
+    first, told, got = hold(lock), threading.Event(), []
+    assert first is not None
+    second = threading.Thread(target=lambda: got.append(hold(lock, waiting=told.set)))
+    second.start()
+    assert told.wait(timeout=60) and got == []  # told, and still waiting: the first holds it
+    release(first)
+    second.join(timeout=60)
+    assert got and got[0] is not None
+    release(got[0])
