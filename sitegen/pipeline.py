@@ -141,7 +141,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
         stage = staging(out)
         if fresh_out:  # listed before they are written: pages of a build killed midway are removed by the next
-            record_manifest(out, (f"themen/{job.slug}/index.html" for job in todo))
+            record_manifest(out, (topic_page(job.slug) for job in todo))
         staged = _process(todo, jobs, fresh, problems, listings, root=root, out=out, stage=stage, drafts=drafts,
                           renderer=renderer, related=related, racy=racy, in_place=fresh_out)
         slugs = {path.stem for path, _ in topic_files}
@@ -154,7 +154,10 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         writer = Writer(out, before_first_write=lambda: caching.discard(root, out), stage=stage)
         for slug, entry in entries:
             if entry.page in staged:
-                writer.adopt(entry.page, staged[entry.page])
+                if fresh_out:
+                    writer.placed(entry.page)
+                else:
+                    writer.adopt(entry.page, staged[entry.page])
             elif entry.page:
                 writer.keep(entry.page)
         try:
@@ -210,6 +213,11 @@ def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
         else:
             todo.append(Job(slug, path, key))
     return todo
+
+
+def topic_page(slug: str) -> str:
+    """Where a topic's page goes in the output folder."""
+    return f"themen/{slug}/index.html"
 
 
 def topic_key(parts: tuple, listing: tuple) -> bytes:
@@ -278,7 +286,7 @@ def _work(job: Job) -> Done:
         return Done(job.slug, tuple(problems.errors), listing=found)
     page = staged = None
     if ctx["drafts"] or not topic.draft:
-        page = f"themen/{job.slug}/index.html"
+        page = topic_page(job.slug)
         try:
             data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
         except jinja2.TemplateError as exc:

@@ -127,16 +127,19 @@ class Writer:
         self._claim(rel)
         self.unchanged += 1
 
+    def placed(self, rel: str) -> None:
+        """Record a file a worker wrote in place, into an output folder this build made."""
+        self._claim(rel)
+        safe_path(self.out, rel, self._inside)
+        self._touch()
+        self.written.append(rel)
+
     def adopt(self, rel: str, staged: Path | None) -> None:
-        """Move a staged file into place (None: the worker found the bytes unchanged; the target
-        itself: the worker wrote it in place, into an output folder this build made)."""
+        """Move a staged file into place (None: the worker found the bytes unchanged)."""
         self._claim(rel)
         target = safe_path(self.out, rel, self._inside)
         if staged is None:
             self.unchanged += 1
-        elif staged == target:
-            self._touch()
-            self.written.append(rel)
         else:
             self._moves.append((rel, staged, target))
             if not self._stage:
@@ -165,12 +168,11 @@ class Writer:
 
     def finish(self) -> Report:
         """Move the staged files into place, remove stale files of the previous build, record the manifest."""
-        if self._moves:  # killed while moving, the next build must still know every file this one made
-            before = _manifest(self.out)
-            if not self.seen <= before:
-                record_manifest(self.out, before | self.seen)
+        before = _manifest(self.out)
+        if self._moves and not self.seen <= before:  # killed while moving, the next build must still
+            record_manifest(self.out, before | self.seen)  # know every file this one made
         self._move()
-        removed = _remove_stale(self.out, self.seen, self._touch)
+        removed = _remove_stale(self.out, before - self.seen, self._touch)
         record_manifest(self.out, self.seen)
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
@@ -263,10 +265,10 @@ def _manifest(out: Path) -> set[str]:
         return set()
 
 
-def _remove_stale(out: Path, keep: set[str], touch: Callable[[], None] = lambda: None) -> list[str]:
+def _remove_stale(out: Path, stale: set[str], touch: Callable[[], None] = lambda: None) -> list[str]:
     """Delete what the last build listed in its manifest and this build no longer makes."""
     removed = []
-    for rel in sorted(_manifest(out) - keep):
+    for rel in sorted(stale):
         try:
             path = safe_path(out, rel)
         except WriteError:
