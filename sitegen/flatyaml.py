@@ -1,0 +1,246 @@
+"""Flat YAML (one mapping of scalars, as the intake writes comments) read without the general parser.
+
+The safe loader builds a node for every scalar and resolves its type in Python: at ten thousand
+topics, the five comment files of each cost more than its page's template. A comment file is one
+mapping of text, dates and nulls, and reading it line by line gives the same values several times
+faster. `flat_mapping` declines (returns None) whenever a text uses anything more: nesting, lists,
+anchors, tags, comments, document markers, block scalars, unknown escapes, tabs or line breaks
+other than '\\n' where they could matter. The caller then parses the text with the safe loader,
+which also words the errors. tests/test_flatyaml.py holds it to the safe loader on hostile text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+
+STR_TAG = "tag:yaml.org,2002:str"
+# the types a plain scalar may resolve to here; anything else (merge keys, '!', ...) declines
+_SCALAR_TAGS = {STR_TAG} | {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")}
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+# characters that are not YAML-printable, or break lines in YAML but not in str.split("\n")
+_DECLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):(?:[ ]+(.*))?\Z", re.DOTALL)
+_SINGLE = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
+# a plain scalar: no indicator first, no ': ', no ' #', no tab, no ':' at its end
+_PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
+_PLAIN_BAD = re.compile(r": |\s#|\t|:\Z")
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
+            "L": "\u2028", "P": "\u2029"}
+_text_keys: dict[str, bool] = {}  # key -> whether a plain key of that spelling is text
+# the common case, one match for the whole text: every line 'key: value' with the value on that
+# line, double-quoted, single-quoted, or plain (loops unrolled: alternation per character is slow)
+_LINE = (r"""([A-Za-z_][A-Za-z0-9_]{0,63}): +(?:("[^"\\\n]*(?:\\[^\n][^"\\\n]*)*")"""
+         r"""|('[^'\n]*(?:''[^'\n]*)*')|([^\s\-?:,\[\]{}#&*!|>'"%@`][^\n]*))\n""")
+_LINES = re.compile(f"(?:{_LINE})+")
+_ONE_LINE = re.compile(_LINE)
+_UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the intake writes times
+_plain_values: dict[str, Any] = {}  # plain scalar -> its value, for the ones that recur (null, names)
+_MISSING = object()
+_CLAIMED = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)  # first characters a non-text type may start with
+
+
+class _Decline(Exception):
+    """The text is not flat YAML this module is sure of."""
+
+
+def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
+    """The mapping a flat YAML text holds, as the safe loader reads it, with the line (1-based) of
+    each key under (key,) and of the mapping under (); None when the text is anything else."""
+    if _DECLINE.search(text):
+        return None
+    simple = text if text.endswith("\n") else text + "\n"
+    if _LINES.fullmatch(simple):
+        try:
+            return _one_line_values(_ONE_LINE.findall(simple))
+        except _Decline:
+            pass  # e.g. ' #' in a plain value: the line by line reading decides
+    lines = text.split("\n")
+    data: dict[str, Any] = {}
+    where: dict[tuple[Any, ...], int] = {}
+    i, n = 0, len(lines)
+    try:
+        while i < n:
+            line = lines[i]
+            if not line.strip(" "):
+                i += 1
+                continue
+            match = _ENTRY.match(line)
+            if match is None:
+                return None
+            key, rest = match.group(1), match.group(2) or ""
+            if key in data or not _is_text_key(key):
+                return None
+            end = _block_end(lines, i)
+            value = _value(rest, lines[i + 1:end])
+            if not where:
+                where[()] = i + 1
+            data[key], where[(key,)] = value, i + 1
+            i = end
+    except _Decline:
+        return None
+    return (data, where) if data else None
+
+
+def _one_line_values(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
+    data: dict[str, Any] = {}
+    where: dict[tuple[Any, ...], int] = {(): 1}
+    for line, (key, double, single, plain) in enumerate(found, 1):
+        if key in data or not _is_text_key(key):
+            return None
+        if double:
+            value = double[1:-1]
+            if "\\" in value:
+                value = _unescape(value)
+        elif single:
+            value = single[1:-1]
+            if "''" in value:
+                value = value.replace("''", "'")
+        else:
+            plain = plain.rstrip(" ")
+            value = _plain_values.get(plain, _MISSING)
+            if value is _MISSING and len(plain) == 20 and (time := _UTC.fullmatch(plain)):
+                try:  # what the safe loader makes of it, without its general pattern
+                    value = dt.datetime(*map(int, time.groups()), tzinfo=dt.timezone.utc)
+                except ValueError:
+                    pass  # e.g. month 13: the safe loader words the error
+            if value is _MISSING:
+                value = _value(plain, [])
+                if type(value) in (str, type(None), bool) and len(_plain_values) < 1024:
+                    _plain_values[plain] = value
+        data[key], where[(key,)] = value, line
+    return data, where
+
+
+def _is_text_key(key: str) -> bool:
+    known = _text_keys.get(key)
+    if known is None:
+        known = _RESOLVER.resolve(yaml.ScalarNode, key, (True, False)) == STR_TAG
+        if len(_text_keys) < 512:
+            _text_keys[key] = known
+    return known
+
+
+def _block_end(lines: list[str], i: int) -> int:
+    """The index after the last line that belongs to entry i: lines indented by a space, or blank."""
+    end = j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if line.startswith(" "):
+            end = j + 1
+        elif line:
+            break
+        j += 1
+    return end
+
+
+def _value(first: str, more: list[str]) -> Any:
+    """One entry's value: the text after 'key: ' and the entry's further lines (blank or indented)."""
+    head = first[:1]
+    if head == "'" or head == '"':
+        raw = "\n".join([first] + more).rstrip(" \n")
+        match = (_SINGLE if head == "'" else _DOUBLE).match(raw)
+        if match is None or match.end() != len(raw):
+            raise _Decline  # unclosed, or something after the closing quote
+        body = match.group(1)
+        if head == "'":
+            return _fold(body.split("\n")).replace("''", "'")
+        return _fold_double(body.split("\n"))
+    parts = [line.strip(" ") for line in [first] + more]  # the blanks around a plain scalar's lines are not in it
+    while parts and not parts[-1]:
+        parts.pop()  # nor are the blank lines after it
+    if not parts or not parts[0]:
+        raise _Decline  # 'key:' with an indented value below, or an empty value: leave it to YAML
+    for part in parts:
+        if part and (part[0] in _PLAIN_START or _PLAIN_BAD.search(part)):
+            raise _Decline
+    value = _fold(parts)
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == STR_TAG:
+        return value
+    if tag not in _SCALAR_TAGS:
+        raise _Decline
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        raise _Decline from None  # e.g. the date 2026-13-01: the safe loader says what is wrong
+
+
+def _fold(lines: list[str]) -> str:
+    """Join the lines of a multi-line flow or plain scalar as YAML does: a line break is a space,
+    each blank line between two lines a line break; blanks around the breaks are dropped."""
+    if len(lines) == 1:
+        return lines[0]
+    out = [lines[0].rstrip(" \t")]
+    blank = 0
+    for line in lines[1:-1]:
+        text = line.strip(" \t")
+        if not text:
+            blank += 1
+            continue
+        out += [" " if not blank else "\n" * blank, text]
+        blank = 0
+    out += [" " if not blank else "\n" * blank, lines[-1].lstrip(" \t")]
+    return "".join(out)
+
+
+def _fold_double(lines: list[str]) -> str:
+    """A double-quoted scalar's value from its lines (still escaped). A line ending in an escaped
+    line break ('\\' at its very end) joins the next without a space, blanks before it kept. An
+    escape never spans lines, so each line is unescaped on its own: '\\u20' at a line's end is
+    an error, not the start of an escape the next line completes."""
+    for line in lines[:-1]:
+        stripped = line.rstrip(" \t")
+        if stripped != line and _odd_backslashes(stripped):
+            raise _Decline  # an escaped blank ('\\ ', '\\<tab>') at a line's end: not worth the rules
+    out: list[str] = []
+    blank, joined = 0, False
+    for k, line in enumerate(lines):
+        last = k == len(lines) - 1
+        text = line if k == 0 else line.lstrip(" \t")
+        escaped = not last and _odd_backslashes(text)
+        if escaped:
+            text = text[:-1]
+        elif not last:
+            text = text.rstrip(" \t")
+        if k and not escaped and not last and not text:
+            blank += 1  # a blank line; a line with only an escaped line break adds nothing
+            continue
+        if k:
+            out.append("\n" * blank if joined or blank else " ")
+        out.append(_unescape(text))
+        blank, joined = 0, escaped
+    return "".join(out)
+
+
+def _odd_backslashes(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if len(code) == 1:
+        char = _ESCAPES.get(code)
+        if char is None:
+            raise _Decline  # the safe loader reports the unknown escape
+        return char
+    if code[0] in "xuU" and len(code) > 1:
+        value = int(code[1:], 16)
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            raise _Decline
+        return chr(value)
+    raise _Decline
