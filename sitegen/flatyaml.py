@@ -17,6 +17,14 @@ from typing import Any
 
 import yaml
 
+
+class _All:
+    """Contains everything."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 STR_TAG = "tag:yaml.org,2002:str"
 # the types a plain scalar may resolve to here; anything else (merge keys, '!', ...) declines
 _SCALAR_TAGS = {STR_TAG} | {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "timestamp")}
@@ -43,9 +51,12 @@ _LINE = (r"""([A-Za-z_][A-Za-z0-9_]{0,63}): +(?:("[^"\\\n]*(?:\\[^\n][^"\\\n]*)*
 _LINES = re.compile(f"(?:{_LINE})+")
 _ONE_LINE = re.compile(_LINE)
 _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the intake writes times
-_plain_values: dict[str, Any] = {}  # plain scalar -> its value, for the ones that recur (null, names)
+_plain_values: dict[str, Any] = {}  # the plain scalars that recur, such as null: their values
 _MISSING = object()
-_CLAIMED = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)  # first characters a non-text type may start with
+# the first characters a plain scalar of another type than text may start with (all, should a
+# resolver ever look at every scalar)
+_CLAIMED: frozenset[str] | _All = _All() if None in _RESOLVER.yaml_implicit_resolvers \
+    else frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
 
 
 class _Decline(Exception):
@@ -107,15 +118,21 @@ def _one_line_values(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, 
         else:
             plain = plain.rstrip(" ")
             value = _plain_values.get(plain, _MISSING)
-            if value is _MISSING and len(plain) == 20 and (time := _UTC.fullmatch(plain)):
+            if value is not _MISSING:
+                pass
+            elif _PLAIN_BAD.search(plain):
+                raise _Decline
+            elif plain[0] not in _CLAIMED:
+                value = plain  # no other type starts so: text (ids, slugs, names)
+            elif len(plain) == 20 and (time := _UTC.fullmatch(plain)):
                 try:  # what the safe loader makes of it, without its general pattern
                     value = dt.datetime(*map(int, time.groups()), tzinfo=dt.timezone.utc)
                 except ValueError:
-                    pass  # e.g. month 13: the safe loader words the error
-            if value is _MISSING:
+                    raise _Decline from None  # e.g. month 13: the safe loader words the error
+            else:
                 value = _value(plain, [])
-                if type(value) in (str, type(None), bool) and len(_plain_values) < 1024:
-                    _plain_values[plain] = value
+                if type(value) in (type(None), bool) and len(_plain_values) < 256:
+                    _plain_values[plain] = value  # null, yes, no, ...
         data[key], where[(key,)] = value, line
     return data, where
 
