@@ -21,7 +21,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import jinja2
 
@@ -30,6 +30,8 @@ from .assets import fingerprint
 from .config import load_config
 from .errors import BuildError, ContentError, Problems, ThemeError
 from .load import assemble, check_references
+from .markup import markdown_to_html
+from .model import Event
 from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
@@ -108,8 +110,16 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     fresh = caching.Cache(version, started_ns=time.time_ns())
     racy = cache.started_ns - RACY_NS if cache.topics else None
     event_sigs: dict[str, tuple] = {}
-    events = sorted(cached(cache, fresh, files(content / "termine", ".md", problems), read_event, problems, racy,
-                            event_sigs), key=lambda e: (e.start, e.slug))
+    unconverted: dict[str, Path] = {}  # events read now: their bodies are converted while topics render
+
+    def read_event_later(path: Path, problems: Problems) -> Any:
+        event = read_event(path, problems, convert=str)  # a topic page shows no event's body
+        if event is not None:
+            unconverted[event.slug] = path
+        return event
+
+    events = sorted(cached(cache, fresh, files(content / "termine", ".md", problems), read_event_later, problems,
+                           racy, event_sigs), key=lambda e: (e.start, e.slug))
     pages = sorted(cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
                    key=lambda p: (p.order, p.slug))
     if session and session.env and session.env[0] == version:
@@ -142,8 +152,9 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         stage = staging(out)
         if fresh_out:  # listed before they are written: pages of a build killed midway are removed by the next
             record_manifest(out, (topic_page(job.slug) for job in todo))
-        staged = _process(todo, jobs, fresh, problems, listings, root=root, out=out, stage=stage, drafts=drafts,
-                          renderer=renderer, related=related, racy=racy, in_place=fresh_out)
+        staged = _process(todo, jobs, fresh, problems, listings,
+                          lambda: _convert_events(events, unconverted, fresh), root=root, out=out, stage=stage,
+                          drafts=drafts, renderer=renderer, related=related, racy=racy, in_place=fresh_out)
         slugs = {path.stem for path, _ in topic_files}
         entries = sorted(fresh.topics.items())
         check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
@@ -230,12 +241,22 @@ def topic_key(parts: tuple, listing: tuple) -> bytes:
     return marshal.dumps((theme, topic_sig, listing, linked), 0)
 
 
+def _convert_events(events: list[Event], unconverted: dict[str, Path], fresh: caching.Cache) -> None:
+    """Convert the bodies of the events read in this build (in place: the list keeps its order)."""
+    for i, event in enumerate(events):
+        path = unconverted.get(event.slug)
+        if path is not None:
+            events[i] = dataclasses.replace(event, body_html=markdown_to_html(event.body_html))
+            fresh.files[str(path)] = (fresh.files[str(path)][0], events[i])
+
+
 def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,
-             listings: dict[str, tuple], **context: Any) -> dict[str, Path | None]:
-    """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged)."""
+             listings: dict[str, tuple], meanwhile: Callable[[], None], **context: Any) -> dict[str, Path | None]:
+    """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged).
+    meanwhile: work of this process's own, done while the workers render."""
     _CONTEXT.update(context)
     staged: dict[str, Path | None] = {}
-    for done in _run(todo, jobs):
+    for done in _run(todo, jobs, meanwhile):
         problems.errors.extend(done.errors)
         if done.listing is not None:
             listings[done.slug] = done.listing
@@ -306,10 +327,12 @@ def _work(job: Job) -> Done:
     return Done(job.slug, (), entry, staged, found)
 
 
-def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
-    """Work through the jobs, on every available core when there are enough of them; results stream in."""
+def _run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[Done]:
+    """Work through the jobs, on every available core when there are enough of them; results stream in.
+    meanwhile runs once, while the workers work (when there are workers)."""
     workers = jobs or len(os.sched_getaffinity(0))
     if workers <= 1 or len(todo) < SERIAL_BELOW:
+        meanwhile()
         yield from map(_work, todo)
         return
     # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
@@ -318,6 +341,8 @@ def _run(todo: list[Job], jobs: int | None) -> Iterator[Done]:
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
-            yield from pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+            results = pool.imap_unordered(_work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+            meanwhile()  # the workers have their tasks: this process's own work shares the cores with them
+            yield from results
     finally:
         gc.unfreeze()  # the preview server lives on: its garbage must be collectable again
