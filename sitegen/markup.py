@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
@@ -25,11 +25,12 @@ def _slugify(value: str, separator: str) -> str:
 EXTENSION_CONFIG = {"toc": {"slugify": _slugify, "toc_depth": "2-4"}}
 
 _md: markdown.Markdown | None = None
+_block_level: Any = None
 
 
 def markdown_to_html(text: str) -> str:
     """Render an editor's Markdown (trusted: editors commit it) to HTML."""
-    global _md
+    global _md, _block_level
     if _md is None:  # one converter per process; reset() is cheaper than a new one
         import markdown  # here: a build that converts nothing (a no-op rebuild) skips the import
         _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
@@ -40,6 +41,9 @@ def markdown_to_html(text: str) -> str:
         # abbr too): about 5 % of the build. It also skips the patterns a text cannot match: 30 %.
         from .inline import skip_impossible
         skip_impossible(_md.treeprocessors["inline"])
+        from .blocklevel import install
+        _block_level = install(_md)  # another 8 %: see blocklevel.py
+    _block_level.check()
     html = _md.reset().convert(text)
     return html
 

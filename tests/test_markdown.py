@@ -112,3 +112,24 @@ def test_the_converter_matches_a_plain_one_on_hostile_text(blns: list[str]) -> N
             if markdown_to_html(body) != plain.reset().convert(body):
                 mismatches.append(body)
     assert mismatches == []
+
+
+def test_block_level_answers_are_markdowns_and_follow_its_list() -> None:
+    import xml.etree.ElementTree as etree
+
+    from sitegen.blocklevel import MAX_TAGS, BlockLevel
+
+    md = _plain()
+    block_level = BlockLevel(md)
+    tags = ["p", "P", "div/", "DIV", "span", "hr/", "custom", "", "/", etree.Comment, None, 3]
+    for tag in tags + tags:  # the second time from memory
+        assert block_level(tag) == markdown.Markdown.is_block_level(md, tag), tag
+    assert block_level(["unhashable"]) is False
+    md.block_level_elements.append("custom")  # as an extension may
+    assert block_level("custom") is False  # remembered until checked
+    block_level.check()
+    assert block_level("custom") is True
+    for n in range(MAX_TAGS + 2):
+        block_level(f"t{n}")
+    block_level.check()
+    assert len(block_level.answers) == 0  # raw HTML naming many tags does not grow it without end
