@@ -32,9 +32,14 @@ class TopicEntry:
     ids: str             # its comments' ids, space-separated, to find ids used twice without unpickling
     record: bytes        # (Topic card, its comments), pickled and compressed: unpacked only when needed
 
-    @staticmethod
-    def pack(record: tuple[Any, tuple[Any, ...]]) -> bytes:
-        return zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    @classmethod
+    def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]]) -> "TopicEntry":
+        """The entry of a topic just read: record is (its card, its comments).
+
+        meta is the digest of the pickled record, pickled once for both: the record's values,
+        read by the same code from the same files, pickle to the same bytes."""
+        pickled = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(key, digest(pickled), page, " ".join(c.id for c in record[1]), zlib.compress(pickled, 1))
 
     def load(self) -> tuple[Any, tuple[Any, ...]]:
         return pickle.loads(zlib.decompress(self.record))

@@ -322,8 +322,7 @@ def _work(job: Job) -> Done:
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
     record = (card, tuple(comments))
-    entry = caching.TopicEntry(key, caching.digest(record), page, " ".join(c.id for c in comments),
-                               caching.TopicEntry.pack(record))
+    entry = caching.TopicEntry.of(key, page, record)
     return Done(job.slug, (), entry, staged, found)
 
 

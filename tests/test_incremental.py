@@ -319,3 +319,25 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
     assert len(build(site_root, tmp_path / "warm", today=TODAY).written) >= 1
     build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
+
+
+def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """meta is a digest of the pickled record: the same values must give the same bytes in a worker
+    and in the parent, or a body edit would render every other page again."""
+    import os
+    import pickle
+    from sitegen import cache as caching, pipeline
+
+    out = tmp_path / "out"
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)
+    build(site_root, out, today=TODAY, jobs=2)  # records made in workers
+    before = pickle.loads(caching._file(site_root, out).read_bytes())
+    later = os.stat(site_root).st_mtime_ns + 10_000_000_000
+    for path in topics(site_root):  # every topic read again, its values unchanged
+        os.utime(path, ns=(later, later))
+    build(site_root, out, today=TODAY, jobs=1)  # records made here
+    after = pickle.loads(caching._file(site_root, out).read_bytes())
+    assert [e.key for e in after.topics.values()] != [e.key for e in before.topics.values()]
+    assert {s: e.meta for s, e in after.topics.items()} == {s: e.meta for s, e in before.topics.items()}
+    assert after.rest_key == before.rest_key
