@@ -7,7 +7,7 @@ import heapq
 import html
 import io
 import json
-from typing import Iterable
+from typing import Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -46,42 +46,71 @@ def topics_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
     return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries)
 
 
+def public_json(comments: Iterable[Comment]) -> bytes:
+    """One topic's comments (oldest first) as open data: public fields only, the list's brackets cut off.
+
+    One call per topic, without indent: json's C encoder runs only then."""
+    ordered = sorted(comments, key=lambda c: (c.date, c.id))
+    public = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
+               "date": dates.iso(c.date), "official": c.official} for c in ordered]
+    return json.dumps(public, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+
+
+def published(comment: Comment) -> tuple[dt.datetime, str]:
+    """When a comment was published, and its id: the order of the comments feed."""
+    return comment.moderated_at or comment.date, comment.id
+
+
 class CommentOutputs:
     """Open data and the newest-comments feed, gathered while streaming through the topics' comments.
 
     Only the JSON bytes and the newest few comments are kept, never every Comment at once: at
     tens of thousands of comments that is the difference in peak memory. Open data lists the
-    comments topic by topic (in the order topics are added), each topic's oldest first."""
+    comments topic by topic (in the order topics are added), each topic's oldest first. A topic
+    read by a worker arrives as its JSON and the publication keys of its comments; the feed then
+    holds (topic, id) for a comment until recent() loads the few it shows."""
 
     def __init__(self, title: str, limit: int = 50):
-        self.limit, self.count = limit, 0
+        self.limit, self.count, self.topics, self.offered = limit, 0, 0, 0
         self.buffer = io.BytesIO()
         head = json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))
         self.buffer.write(head[:-1].encode("utf-8") + b',"comments":[')
-        self.newest: list[tuple[tuple[dt.datetime, str], int, Comment]] = []
+        self.newest: list[tuple[tuple[dt.datetime, str], int, Comment | str]] = []
 
     def add(self, comments: Iterable[Comment]) -> None:
-        ordered = sorted(comments, key=lambda c: (c.date, c.id))
-        if not ordered:
-            return
-        public = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
-                   "date": dates.iso(c.date), "official": c.official} for c in ordered]
-        # one topic's comments in one call, without indent: json's C encoder runs only then;
-        # the brackets are cut off, the comma between topics is written here
-        if self.count:
-            self.buffer.write(b",")
-        self.buffer.write(json.dumps(public, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8"))
-        for c in ordered:
-            self.count += 1
-            entry = ((c.moderated_at or c.date, c.id), self.count, c)
-            if len(self.newest) < self.limit:
-                heapq.heappush(self.newest, entry)
-            elif entry[0] > self.newest[0][0]:
-                heapq.heapreplace(self.newest, entry)
+        """One topic's comments: into open data, and offered to the feed."""
+        comments = tuple(comments)
+        self.add_json(public_json(comments), len(comments))
+        for c in comments:
+            self.offer(published(c), c)
 
-    def recent(self) -> list[Comment]:
-        """The newest comments by publication, newest first."""
-        return [c for _, _, c in sorted(self.newest, key=lambda e: e[0], reverse=True)]
+    def add_json(self, fragment: bytes, count: int) -> None:
+        """One topic's comments as public_json made them (the comma between topics is written here)."""
+        if not fragment:
+            return
+        if self.topics:
+            self.buffer.write(b",")
+        self.buffer.write(fragment)
+        self.topics += 1
+        self.count += count
+
+    def offer(self, key: tuple[dt.datetime, str], comment: Comment | str) -> None:
+        """A comment for the feed, or the slug of its topic (the comment is loaded if it is shown)."""
+        self.offered += 1
+        entry = (key, self.offered, comment)
+        if len(self.newest) < self.limit:
+            heapq.heappush(self.newest, entry)
+        elif key > self.newest[0][0]:
+            heapq.heapreplace(self.newest, entry)
+
+    def recent(self, load: Callable[[str], Iterable[Comment]] = lambda slug: ()) -> list[Comment]:
+        """The newest comments by publication, newest first; load(slug) gives a topic's comments."""
+        shown = []
+        for (_, cid), _, comment in sorted(self.newest, key=lambda e: e[0], reverse=True):
+            if isinstance(comment, str):
+                comment = next(c for c in load(comment) if c.id == cid)
+            shown.append(comment)
+        return shown
 
     def open_data(self) -> bytes:
         """The approved comments as JSON: public fields only (no moderator, no personal data)."""

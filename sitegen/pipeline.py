@@ -16,6 +16,7 @@ import gc
 import datetime as dt
 import os
 import marshal
+import pickle
 import shutil
 import sys
 import time
@@ -32,10 +33,11 @@ from .errors import BuildError, ContentError, Problems, ThemeError
 from .load import assemble, check_references
 from .markup import markdown_to_html
 from .model import Event
-from .outputs import CommentOutputs
+from .outputs import CommentOutputs, public_json, published
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
 from .render import Renderer, environment
 from .scan import RACY_NS, Session, cached, listing, media, scan, settled
+from .spool import Spool
 from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
                     remove_dead_staging, same, staging)
 
@@ -61,6 +63,11 @@ class Done:
     entry: caching.TopicEntry | None = None
     staged: Path | None = None
     listing: tuple | None = None  # the comment folder's listing, when the worker made it
+    # what the other pages need of a shown topic: its card pickled, its comments as open data,
+    # and when each comment was published
+    card: bytes = b""
+    public: bytes | None = None
+    published: tuple = ()
 
 
 _CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited through fork
@@ -140,7 +147,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     # clone, a CDN deploy: 10k fewer moves at the end
     fresh_out = new_folder(out)
     finished = False
-    stage = None
+    stage = spool = None
     try:
         if locked:
             remove_dead_staging(out)
@@ -150,9 +157,11 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         trust_out = session is not None and session.cache is cache and not fresh_out
         todo = _plan(topic_files, listings, cache, fresh, theme, linked, out, racy, trust_out)
         stage = staging(out)
+        spool = Spool(stage)
+        gathered = CommentOutputs(f"{config['title']}: Kommentare")
         if fresh_out:  # listed before they are written: pages of a build killed midway are removed by the next
             record_manifest(out, (topic_page(job.slug) for job in todo))
-        staged = _process(todo, jobs, fresh, problems, listings,
+        staged = _process(todo, jobs, fresh, problems, listings, spool, gathered,
                           lambda: _convert_events(events, unconverted, fresh), root=root, out=out, stage=stage,
                           drafts=drafts, renderer=renderer, related=related, racy=racy, in_place=fresh_out)
         slugs = {path.stem for path, _ in topic_files}
@@ -173,7 +182,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                 writer.keep(entry.page)
         try:
             _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts,
-                  trust_out)
+                  trust_out, spool, gathered)
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
@@ -198,6 +207,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             shutil.rmtree(out, ignore_errors=True)  # a failed first build leaves no trace
         raise
     finally:
+        if spool:
+            spool.close()
         discard_staging(stage)
 
 
@@ -251,12 +262,18 @@ def _convert_events(events: list[Event], unconverted: dict[str, Path], fresh: ca
 
 
 def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,
-             listings: dict[str, tuple], meanwhile: Callable[[], None], **context: Any) -> dict[str, Path | None]:
-    """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged).
-    meanwhile: work of this process's own, done while the workers render."""
+             listings: dict[str, tuple], spool: Spool, gathered: CommentOutputs, meanwhile: Callable[[], None],
+             **context: Any) -> dict[str, Path | None]:
+    """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged),
+    and spool what the other pages need of them. meanwhile: work of this process's own, done while
+    the workers render."""
     _CONTEXT.update(context)
     staged: dict[str, Path | None] = {}
     for done in _run(todo, jobs, meanwhile):
+        if done.public is not None:
+            spool.put(done.slug, done.card, done.public)
+            for key in done.published:
+                gathered.offer(key, done.slug)
         problems.errors.extend(done.errors)
         if done.listing is not None:
             listings[done.slug] = done.listing
@@ -268,7 +285,8 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
 
 
 def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: list, renderer: Renderer, assets: Any,
-          config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool, trust_out: bool) -> None:
+          config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool, trust_out: bool,
+          spool: Spool, gathered: CommentOutputs) -> None:
     """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed."""
     metas = [(slug, entry.meta) for slug, entry in entries]
     fresh.rest_key = caching.digest(theme, today, events, pages, metas)
@@ -277,16 +295,23 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
         for rel in cache.rest_paths:
             writer.keep(rel)
         return
-    topics, gathered = [], CommentOutputs(f"{config['title']}: Kommentare")
-    for _, entry in entries:
-        topic, comments = entry.load()
+    topics = []
+    for slug, entry in entries:
+        spooled = spool.get(slug)  # read in this build: what the worker made of it
+        if spooled is not None:
+            card, public = spooled
+            topics.append(pickle.loads(card))
+            gathered.add_json(public, len(entry.ids.split()))
+            continue
+        topic, comments = entry.load()  # from the cache
         topics.append(topic)
         if drafts or not topic.draft:
             gathered.add(comments)
         del comments  # one topic's comments at a time: the peak stays small
     site = assemble(config, topics, events, pages, [], drafts)
     before = set(writer.seen)
-    for rel, data in renderer.rest(site, assets, gathered):
+    recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the feed's few, by topic
+    for rel, data in renderer.rest(site, assets, gathered, recent):
         writer.put(rel, data)
     fresh.rest_paths = tuple(sorted(writer.seen - before))
 
@@ -323,7 +348,10 @@ def _work(job: Job) -> Done:
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
     record = (card, tuple(comments))
     entry = caching.TopicEntry.of(key, page, record)
-    return Done(job.slug, (), entry, staged, found)
+    if page is None:
+        return Done(job.slug, (), entry, staged, found)
+    return Done(job.slug, (), entry, staged, found, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL),
+                public_json(comments), tuple(published(c) for c in comments))
 
 
 def _run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[Done]:

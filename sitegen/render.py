@@ -104,8 +104,10 @@ class Renderer:
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
                          events=events)
 
-    def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
-        """Every file except the topic pages (comments arrive gathered, not in site.comments)."""
+    def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
+             recent: list[Comment]) -> Iterator[tuple[str, bytes]]:
+        """Every file except the topic pages (comments arrive gathered, not in site.comments;
+        recent: the newest of them, for the feed)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if e.end.astimezone(dates.BERLIN).date() < self.today]))
         yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
@@ -123,7 +125,7 @@ class Renderer:
         yield "danke/index.html", self.page("thanks.html", "/danke/")
         yield "404.html", self.page("404.html", "/404.html")
         yield "feeds/themen.xml", outputs.topics_feed(site, self.env)
-        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, comments.recent())
+        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent)
         yield "daten/kommentare.json", comments.open_data()
         yield from assets.files.items()
         urls = ["/", "/themen/", "/termine/"] + [t.url for t in site.topics] + \

@@ -161,3 +161,41 @@ def test_assets_are_fingerprinted_by_content(tmp_path: Path) -> None:
     assert one.url("style.css").startswith("/static/style.") and one.url("style.css").endswith(".css")
     with pytest.raises(KeyError):
         one.url("missing.css")
+
+
+def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() -> None:
+    """A worker hands back a topic's comments as open-data JSON and publication keys; the feed
+    loads the few it shows. Both ways must give the same open data and the same feed."""
+    from sitegen.model import Comment
+    from sitegen.outputs import CommentOutputs, public_json, published
+
+    utc = dt.timezone.utc
+    by_topic = {topic: tuple(Comment(f"{topic}-{n}", topic, None, f"Name {n}", f"<b>{n}</b> \u2028 \"x\"",
+                                     dt.datetime(2026, 1, 1 + n % 7, n % 24, n, tzinfo=utc), None,
+                                     dt.datetime(2026, 2, 1, n % 24, n, tzinfo=utc) if n % 2 else None, "r")
+                             for n in range(count))
+                for topic, count in (("a", 3), ("b", 0), ("c", 24), ("d", 40))}
+    whole, parts = CommentOutputs("T", limit=20), CommentOutputs("T", limit=20)
+    for topic, comments in by_topic.items():
+        whole.add(reversed(comments))  # in any order: open data sorts each topic's comments
+        parts.add_json(public_json(comments), len(comments))
+        for c in comments:
+            parts.offer(published(c), topic)
+    assert parts.recent(lambda topic: by_topic[topic]) == whole.recent()
+    everything = [c for comments in by_topic.values() for c in comments]
+    assert whole.recent() == sorted(everything, key=published, reverse=True)[:20]
+    assert parts.open_data() == whole.open_data()
+    data = json.loads(whole.buffer.getvalue())
+    assert data["count"] == 67 and [c["id"] for c in data["comments"][:3]] == ["a-0", "a-1", "a-2"]
+
+
+def test_spool_gives_back_what_was_put_by_slug(tmp_path: Path) -> None:
+    from sitegen.spool import Spool
+
+    spool = Spool(tmp_path)
+    spool.put("b", b"card-b", b"")
+    spool.put("a", b"", b"json-a" * 1000)
+    spool.put("c", b"card-c", b"json-c")
+    assert spool.get("a") == (b"", b"json-a" * 1000) and spool.get("c") == (b"card-c", b"json-c")
+    assert spool.get("b") == (b"card-b", b"") and spool.get("x") is None
+    spool.close()
