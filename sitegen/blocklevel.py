@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-MAX_TAGS = 1024  # editors' raw HTML can name any tag: the memory for answers stays bounded
+MAX_TAGS = 1024  # editors' raw HTML can name any tag: answers are forgotten past this many, between documents
 
 
 class BlockLevel:

@@ -36,8 +36,10 @@ class TopicEntry:
     def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]]) -> "TopicEntry":
         """The entry of a topic just read: record is (its card, its comments).
 
-        meta is the digest of the pickled record, pickled once for both: the record's values,
-        read by the same code from the same files, pickle to the same bytes."""
+        meta is the digest of the pickled record, pickled once for both. The same values pickle to
+        the same bytes only if they share objects alike: pickle writes an object met twice as a
+        reference. Readers must make fresh objects (flatyaml caches singletons only), or an
+        unchanged topic read again would make the other pages render again."""
         pickled = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         return cls(key, digest(pickled), page, " ".join(c.id for c in record[1]), zlib.compress(pickled, 1))
 

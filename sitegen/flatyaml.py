@@ -33,7 +33,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 # characters that are not YAML-printable, or break lines in YAML but not in str.split("\n")
 _DECLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
-_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):(?:[ ]+(.*))?\Z", re.DOTALL)
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):(?:[ ]+(.*))?\Z")
 _SINGLE = re.compile(r"'((?:[^']|'')*)'")
 _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
 # a plain scalar: no indicator first, no ': ', no ' #', no tab, no ':' at its end
@@ -51,7 +51,10 @@ _LINE = (r"""([A-Za-z_][A-Za-z0-9_]{0,63}): +(?:("[^"\\\n]*(?:\\[^\n][^"\\\n]*)*
 _LINES = re.compile(f"(?:{_LINE})+")
 _ONE_LINE = re.compile(_LINE)
 _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the intake writes times
-_plain_values: dict[str, Any] = {}  # the plain scalars that recur, such as null: their values
+# the plain scalars that recur, such as null: their values. Only singletons (None, True, False):
+# a cached string would be one object shared between records, and pickle writes shared objects
+# differently, so a topic's meta (cache.TopicEntry.of) would depend on what this process read before
+_plain_values: dict[str, Any] = {}
 _MISSING = object()
 # the first characters a plain scalar of another type than text may start with (all, should a
 # resolver ever look at every scalar)
@@ -71,7 +74,7 @@ def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]
     simple = text if text.endswith("\n") else text + "\n"
     if _LINES.fullmatch(simple):
         try:
-            return _one_line_values(_ONE_LINE.findall(simple))
+            return _simple_mapping(_ONE_LINE.findall(simple))
         except _Decline:
             pass  # e.g. ' #' in a plain value: the line by line reading decides
     lines = text.split("\n")
@@ -101,7 +104,7 @@ def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]
     return (data, where) if data else None
 
 
-def _one_line_values(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
+def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
     data: dict[str, Any] = {}
     where: dict[tuple[Any, ...], int] = {(): 1}
     for line, (key, double, single, plain) in enumerate(found, 1):
@@ -255,9 +258,7 @@ def _escape(match: re.Match[str]) -> str:
         if char is None:
             raise _Decline  # the safe loader reports the unknown escape
         return char
-    if code[0] in "xuU" and len(code) > 1:
-        value = int(code[1:], 16)
-        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-            raise _Decline
-        return chr(value)
-    raise _Decline
+    value = int(code[1:], 16)  # \xXX, \uXXXX, \UXXXXXXXX
+    if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+        raise _Decline
+    return chr(value)

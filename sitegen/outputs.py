@@ -103,12 +103,16 @@ class CommentOutputs:
         elif key > self.newest[0][0]:
             heapq.heapreplace(self.newest, entry)
 
-    def recent(self, load: Callable[[str], Iterable[Comment]] = lambda slug: ()) -> list[Comment]:
-        """The newest comments by publication, newest first; load(slug) gives a topic's comments."""
+    def recent(self, load: Callable[[str], Iterable[Comment]]) -> list[Comment]:
+        """The newest comments by publication, newest first; load(slug) gives a topic's comments
+        (called once per topic, for the comments offered by slug)."""
+        loaded: dict[str, dict[str, Comment]] = {}
         shown = []
         for (_, cid), _, comment in sorted(self.newest, key=lambda e: e[0], reverse=True):
             if isinstance(comment, str):
-                comment = next(c for c in load(comment) if c.id == cid)
+                if comment not in loaded:
+                    loaded[comment] = {c.id: c for c in load(comment)}
+                comment = loaded[comment][cid]
             shown.append(comment)
         return shown
 

@@ -31,7 +31,7 @@ from .assets import fingerprint
 from .config import load_config
 from .errors import BuildError, ContentError, Problems, ThemeError
 from .load import assemble, check_references
-from .markup import markdown_to_html
+from .markup import MarkdownLater
 from .model import Event
 from .outputs import CommentOutputs, public_json, published
 from .readers import BERLIN, Signature, files, read_event, read_page, read_thread, read_topic
@@ -63,11 +63,9 @@ class Done:
     entry: caching.TopicEntry | None = None
     staged: Path | None = None
     listing: tuple | None = None  # the comment folder's listing, when the worker made it
-    # what the other pages need of a shown topic: its card pickled, its comments as open data,
-    # and when each comment was published
-    card: bytes = b""
-    public: bytes | None = None
-    published: tuple = ()
+    # what the other pages need of a shown topic: its card pickled, its comments as open-data
+    # JSON, and each comment's (publication time, id)
+    shown: tuple[bytes, bytes, tuple] | None = None
 
 
 _CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited through fork
@@ -120,7 +118,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     unconverted: dict[str, Path] = {}  # events read now: their bodies are converted while topics render
 
     def read_event_later(path: Path, problems: Problems) -> Any:
-        event = read_event(path, problems, convert=str)  # a topic page shows no event's body
+        event = read_event(path, problems, convert=MarkdownLater)  # converted if a topic page shows it
         if event is not None:
             unconverted[event.slug] = path
         return event
@@ -253,11 +251,13 @@ def topic_key(parts: tuple, listing: tuple) -> bytes:
 
 
 def _convert_events(events: list[Event], unconverted: dict[str, Path], fresh: caching.Cache) -> None:
-    """Convert the bodies of the events read in this build (in place: the list keeps its order)."""
+    """Convert the bodies of the events read in this build, in place (the list keeps its order), and
+    cache the converted events. The workers keep the events as they got them: `related` (see
+    MarkdownLater)."""
     for i, event in enumerate(events):
         path = unconverted.get(event.slug)
         if path is not None:
-            events[i] = dataclasses.replace(event, body_html=markdown_to_html(event.body_html))
+            events[i] = dataclasses.replace(event, body_html=str(event.body_html))
             fresh.files[str(path)] = (fresh.files[str(path)][0], events[i])
 
 
@@ -270,9 +270,10 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
     _CONTEXT.update(context)
     staged: dict[str, Path | None] = {}
     for done in _run(todo, jobs, meanwhile):
-        if done.public is not None:
-            spool.put(done.slug, done.card, done.public)
-            for key in done.published:
+        if done.shown is not None:
+            card, public, keys = done.shown
+            spool.put(done.slug, card, public, str(len(keys)).encode())
+            for key in keys:
                 gathered.offer(key, done.slug)
         problems.errors.extend(done.errors)
         if done.listing is not None:
@@ -299,9 +300,9 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
     for slug, entry in entries:
         spooled = spool.get(slug)  # read in this build: what the worker made of it
         if spooled is not None:
-            card, public = spooled
+            card, public, count = spooled
             topics.append(pickle.loads(card))
-            gathered.add_json(public, len(entry.ids.split()))
+            gathered.add_json(public, int(count))
             continue
         topic, comments = entry.load()  # from the cache
         topics.append(topic)
@@ -310,7 +311,7 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
         del comments  # one topic's comments at a time: the peak stays small
     site = assemble(config, topics, events, pages, [], drafts)
     before = set(writer.seen)
-    recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the feed's few, by topic
+    recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the topics of the feed's few
     for rel, data in renderer.rest(site, assets, gathered, recent):
         writer.put(rel, data)
     fresh.rest_paths = tuple(sorted(writer.seen - before))
@@ -350,13 +351,14 @@ def _work(job: Job) -> Done:
     entry = caching.TopicEntry.of(key, page, record)
     if page is None:
         return Done(job.slug, (), entry, staged, found)
-    return Done(job.slug, (), entry, staged, found, pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL),
-                public_json(comments), tuple(published(c) for c in comments))
+    shown = (pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), public_json(comments),
+             tuple(published(c) for c in comments))
+    return Done(job.slug, (), entry, staged, found, shown)
 
 
 def _run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[Done]:
     """Work through the jobs, on every available core when there are enough of them; results stream in.
-    meanwhile runs once, while the workers work (when there are workers)."""
+    meanwhile runs once: while the workers work, or first when there are none."""
     workers = jobs or len(os.sched_getaffinity(0))
     if workers <= 1 or len(todo) < SERIAL_BELOW:
         meanwhile()

@@ -3,7 +3,8 @@
 A worker that reads a topic also turns what the start page, the lists, the feeds and the open
 data need of it into bytes: its card, pickled, and its comments as open-data JSON. They arrive
 in any order while the workers run; the other pages need them afterwards, topic by topic. At
-10k topics that is 20 MB this process need not hold while the workers hold theirs.
+10k topics that is 20 MB this process need not hold while the workers hold theirs. The file
+lives in the build's staging folder and goes with it.
 """
 
 from __future__ import annotations

@@ -235,3 +235,28 @@ def test_cli_names_the_template_and_line_without_a_traceback(tmp_path: Path, tem
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert f"error in a template: {path}:6: " in proc.stderr
+
+
+def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Topic pages are rendered while the events' Markdown is still being converted; a theme that
+    shows an event's body there gets the same HTML as on the start page."""
+    from sitegen import pipeline
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(REPO / "templates", root / "templates")
+    macros = root / "templates" / "macros.html"
+    item = '<p><a href="{{ e.url }}">{{ e.title }}</a>'
+    text = macros.read_text(encoding="utf-8")
+    assert item in text
+    macros.write_text(text.replace(item, '<div class="teaser">{{ e.body_html|safe }}</div>'
+                                         '<p class="teaser-length">{{ e.body_html|length }}</p>' + item, 1),
+                      encoding="utf-8")
+    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)  # topic pages rendered in worker processes
+    build(root, tmp_path / "out", today=TODAY, jobs=2)
+    teaser = re.compile(r'<div class="teaser">(.*?)</div><p class="teaser-length">(\d+)</p>', re.S)
+    topic = teaser.findall((tmp_path / "out/themen/mobilitaet/index.html").read_text(encoding="utf-8"))
+    start = teaser.findall((tmp_path / "out/index.html").read_text(encoding="utf-8"))
+    assert topic and topic[0][0].startswith("<p>Ein Abend zum Mitreden") and topic[0] in start
+    assert int(topic[0][1]) == len(topic[0][0])
