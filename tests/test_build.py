@@ -241,7 +241,7 @@ def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_pa
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Topic pages are rendered while the events' Markdown is still being converted; a theme that
     shows an event's body there gets the same HTML as on the start page."""
-    from sitegen import pipeline
+    from sitegen import worker
 
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
@@ -253,7 +253,7 @@ def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_pa
     macros.write_text(text.replace(item, '<div class="teaser">{{ e.body_html|safe }}</div>'
                                          '<p class="teaser-length">{{ e.body_html|length }}</p>' + item, 1),
                       encoding="utf-8")
-    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)  # topic pages rendered in worker processes
+    monkeypatch.setattr(worker, "SERIAL_BELOW", 1)  # topic pages rendered in worker processes
     build(root, tmp_path / "out", today=TODAY, jobs=2)
     teaser = re.compile(r'<div class="teaser">(.*?)</div><p class="teaser-length">(\d+)</p>', re.S)
     topic = teaser.findall((tmp_path / "out/themen/mobilitaet/index.html").read_text(encoding="utf-8"))

@@ -196,20 +196,20 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     """A cold build leaves the comment listings to the workers: the keys they make must be the ones
     the next build computes, or every warm build would read every topic again."""
     import os
-    from sitegen import pipeline, scan
+    from sitegen import scan, worker
 
     old = os.stat(site_root).st_mtime_ns - 10_000_000_000  # outside the racy window of the next build
     for path in (site_root / "content").rglob("*"):
         os.utime(path, ns=(old, old))
     out, session = tmp_path / "out", Session()
-    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)  # in worker processes: keys made from objects that crossed
+    monkeypatch.setattr(worker, "SERIAL_BELOW", 1)  # in worker processes: keys made from objects that crossed
     build(site_root, out, today=TODAY, session=session, jobs=2)
     session.flush()  # the preview saves its cache once edits pause: now
     folder = site_root / "content/kommentare"
     for path in topics(site_root):
         assert session.listings[path.stem] == scan.listing(str(folder / path.stem), None)
     read = []
-    monkeypatch.setattr(pipeline, "read_topic", lambda path, problems: read.append(path) or 1 / 0)
+    monkeypatch.setattr(worker, "read_topic", lambda path, problems: read.append(path) or 1 / 0)
     report = build(site_root, out, today=TODAY, jobs=1)  # as a new process: the cache's keys, listings made here
     assert report.written == () and read == []
     monkeypatch.undo()
@@ -223,7 +223,7 @@ def test_a_topic_key_depends_on_values_not_on_shared_objects() -> None:
     """Equal inputs make equal keys, however the objects are shared (marshal's newer formats write
     back-references for objects used twice, so a key made in a worker differed from the parent's)."""
     import pickle
-    from sitegen.pipeline import topic_key
+    from sitegen.worker import topic_key
 
     signature = (1_700_000_000_000_000_000, 2048, 99)
     linked = (("forum", signature),)
@@ -327,10 +327,10 @@ def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: 
     and in the parent, or a body edit would render every other page again."""
     import os
     import pickle
-    from sitegen import cache as caching, pipeline
+    from sitegen import cache as caching, worker
 
     out = tmp_path / "out"
-    monkeypatch.setattr(pipeline, "SERIAL_BELOW", 1)
+    monkeypatch.setattr(worker, "SERIAL_BELOW", 1)
     build(site_root, out, today=TODAY, jobs=2)  # records made in workers
     before = pickle.loads(caching._file(site_root, out).read_bytes())
     later = os.stat(site_root).st_mtime_ns + 10_000_000_000
