@@ -404,10 +404,25 @@ def table(n: int, rows: list[Row], stats: dict[str, str], runs: int) -> str:
         target, met = targets(r, floor, hugo)
         lines.append(f"| {r.tool} | {r.scenario}{' ⚠' if r.changed else ''} | {fmt(med)} | {spread} | {ratio} | {fmt(r.peak(), 0)} | {files} "
                      f"| {target} | {met} |")
+    lines += paired(rows)
     if any(r.changed for r in rows):
         lines.append("\n⚠ sitegen/, templates/, static/ or build.py changed while this size was measured: "
                      "the runs mix two versions of the build; run it again.")
     return "\n".join(lines) + "\n"
+
+
+def paired(rows: list[Row]) -> list[str]:
+    """Our cold build over the floor of the same run, run by run. The machine's speed drifts within
+    minutes; the × floor column divides medians taken at different moments, this divides times
+    taken a minute apart."""
+    ours = next(r for r in rows if r.tool == "ours" and r.scenario == OURS[0])
+    floor = next(r for r in rows if r.tool == "floor")
+    ratios = [o.wall / f.wall for o, f in zip(ours.samples, floor.samples)
+              if o.rc == 0 == f.rc and not (o.timed_out or f.timed_out)]
+    if not ratios:
+        return []
+    each = ", ".join(f"{x:.2f}×" for x in ratios)
+    return ["", f"Cold build ÷ floor, run by run: {each} (median {statistics.median(ratios):.2f}×)."]
 
 
 def environment_note() -> str:
