@@ -94,7 +94,7 @@ def work(job: Job) -> Done:
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         if ctx["in_place"]:
-            staged = ctx["out"] / page  # a folder of this build's own (see _build)
+            staged = ctx["out"] / page  # a folder of this build's own (see pipeline._build)
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(data)
         elif not same(ctx["out"] / page, data):
