@@ -28,6 +28,7 @@ from . import cache as caching
 from .assets import fingerprint
 from .config import load_config
 from .errors import BuildError, Problems, ThemeError
+from .fork import can_fork, in_child
 from .load import assemble, check_references
 from .markup import MarkdownLater
 from .model import Event
@@ -38,7 +39,7 @@ from .scan import RACY_NS, Session, cached, media, scan, settled
 from .spool import Spool
 from .worker import CONTEXT, Job, run, topic_key, topic_page
 from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
-                    remove_dead_staging, staging)
+                    remove_dead_staging, stage_all, staging)
 
 
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
@@ -131,7 +132,8 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
             record_manifest(out, (topic_page(job.slug) for job in todo))
         staged = _process(todo, jobs, fresh, problems, listings, spool, gathered,
                           lambda: _convert_events(events, unconverted, fresh), root=root, out=out, stage=stage,
-                          drafts=drafts, renderer=renderer, related=related, racy=racy, in_place=fresh_out)
+                          drafts=drafts, renderer=renderer, related=related, racy=racy, in_place=fresh_out,
+                          inside={})
         slugs = {path.stem for path, _ in topic_files}
         entries = sorted(fresh.topics.items())
         check_references(root, slugs, events, [(i, s) for s, e in entries for i in e.ids.split()], problems, folders)
@@ -150,7 +152,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                 writer.keep(entry.page)
         try:
             _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts,
-                  trust_out, spool, gathered)
+                  trust_out, spool, gathered, fork=session is None)
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
@@ -178,6 +180,9 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         if spool:
             spool.close()
         discard_staging(stage)
+
+
+FORK_EVENTS = 32  # events; below this, forking costs more than it saves
 
 
 def _plan(topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple], cache: caching.Cache,
@@ -242,8 +247,9 @@ def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: 
 
 def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: list, renderer: Renderer, assets: Any,
           config: dict, events: list, pages: list, theme: str, today: dt.date, drafts: bool, trust_out: bool,
-          spool: Spool, gathered: CommentOutputs) -> None:
-    """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed."""
+          spool: Spool, gathered: CommentOutputs, fork: bool = False) -> None:
+    """Start page, lists, event pages, feeds, open data, sitemap: rendered again only if what they show changed.
+    fork: this process has no threads, and may share the work with a child (see fork.py)."""
     metas = [(slug, entry.meta) for slug, entry in entries]
     fresh.rest_key = caching.digest(theme, today, events, pages, metas)
     if fresh.rest_key == cache.rest_key and (trust_out or all(os.path.isfile(writer.out / p) for p in cache.rest_paths)):
@@ -269,4 +275,26 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
     recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the topics of the feed's few
     for rel, data in renderer.rest(site, assets, gathered, recent):
         writer.put(rel, data)
+    _event_files(writer, renderer, site, fork)
     fresh.rest_paths = tuple(sorted(writer.seen - before))
+
+
+def _event_files(writer: Writer, renderer: Renderer, site: Any, fork: bool) -> None:
+    """Each event's page and calendar file. A forked child makes half of them: a core would idle
+    otherwise. Last of the other pages: a page either process changes while both run is copied,
+    and before now this process touches every topic (the start page, the lists)."""
+    titles = {t.slug: t for t in site.topics}
+    theirs = site.events[len(site.events) // 2:] if fork and len(site.events) >= FORK_EVENTS and can_fork() else ()
+    result = in_child(lambda: stage_all(writer.out, writer.stage, renderer.event_files(site, theirs, titles), "e-")) \
+        if theirs and writer.stage else None
+    try:
+        for rel, data in renderer.event_files(site, site.events[:len(site.events) - len(theirs)], titles):
+            writer.put(rel, data)
+    finally:
+        staged = result() if result else None
+    if staged is None:  # nothing shared, or the child failed: its share here
+        for rel, data in renderer.event_files(site, theirs, titles):
+            writer.put(rel, data)
+    else:
+        for rel, name in staged:
+            writer.adopt(rel, writer.stage / name if name else None)

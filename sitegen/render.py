@@ -106,19 +106,13 @@ class Renderer:
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
              recent: list[Comment]) -> Iterator[tuple[str, bytes]]:
-        """Every file except the topic pages (comments arrive gathered, not in site.comments;
-        recent: the newest of them, for the feed)."""
+        """Every file except the topic pages and each event's own page and calendar (event_files)
+        (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if e.end.astimezone(dates.BERLIN).date() < self.today]))
         yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
-        titles = {t.slug: t for t in site.topics}
-        for event in site.events:
-            related = tuple(titles[s] for s in event.topics if s in titles)
-            yield f"termine/{event.slug}/index.html", self.page(
-                "event.html", event.url, event=event, related=related, jsonld=outputs.event_jsonld(site, event))
-            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])
         yield "termine/kalender.ics", outputs.calendar(site, site.events)
         for p in site.pages:
             yield f"{p.slug}/index.html", self.page(f"page-{p.layout}.html", p.url, page=p)
@@ -132,3 +126,12 @@ class Renderer:
             [e.url for e in site.events] + [p.url for p in site.pages]
         yield "sitemap.xml", outputs.sitemap(site, urls)
         yield "robots.txt", outputs.robots(site)
+
+    def event_files(self, site: Site, events: Iterable[Event], titles: dict[str, Topic]) -> Iterator[tuple[str, bytes]]:
+        """The page and the calendar file of each of these events (of site.events); titles: the
+        topics by slug, made by the caller before it forks (see pipeline._event_files)."""
+        for event in events:
+            related = tuple(titles[s] for s in event.topics if s in titles)
+            yield f"termine/{event.slug}/index.html", self.page(
+                "event.html", event.url, event=event, related=related, jsonld=outputs.event_jsonld(site, event))
+            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])

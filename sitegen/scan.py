@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import threading
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any, Callable, Container
 
 from . import cache as caching
 from .errors import Problems
+from .fork import can_fork, in_child
 from .readers import SLUG, Signature, files, signature
 from .write import Writer, hold, release
 
@@ -117,32 +117,15 @@ FORK_ABOVE = 2000  # comment folders; below this, forking costs more than it sav
 def _listings(base: str, slugs: list[str], racy: int | None, fork: bool) -> dict[str, tuple]:
     """The listings of many comment folders. Above FORK_ABOVE, a forked child lists half of them:
     the time goes into system calls (a stat per file), and a fresh process has no other work then."""
-    if not fork or len(slugs) < FORK_ABOVE or not hasattr(os, "fork"):
+    if not fork or len(slugs) < FORK_ABOVE or not can_fork():
         return {slug: listing(base + slug, racy) for slug in slugs}
     half = len(slugs) // 2
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its half, marshalled into the pipe, then gone without any cleanup
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps({slug: listing(base + slug, racy) for slug in slugs[half:]}))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
+    theirs = in_child(lambda: {slug: listing(base + slug, racy) for slug in slugs[half:]})
     found = {slug: listing(base + slug, racy) for slug in slugs[:half]}
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        theirs = marshal.loads(data) if status == 0 else None
-    except (EOFError, ValueError, TypeError):
-        theirs = None
-    if not isinstance(theirs, dict):  # the child failed: do its half here
-        theirs = {slug: listing(base + slug, racy) for slug in slugs[half:]}
-    found.update(theirs)
+    done = theirs()
+    if not isinstance(done, dict):  # the child failed: do its half here
+        done = {slug: listing(base + slug, racy) for slug in slugs[half:]}
+    found.update(done)
     return found
 
 

@@ -24,7 +24,7 @@ from .errors import ContentError, Problems, ThemeError
 from .outputs import public_json, published
 from .readers import read_thread, read_topic
 from .scan import listing
-from .write import same
+from .write import safe_path, same
 
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
@@ -94,7 +94,8 @@ def work(job: Job) -> Done:
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         if ctx["in_place"]:
-            staged = ctx["out"] / page  # a folder of this build's own (see pipeline._build)
+            # a folder of this build's own (see pipeline._build); its path checked before, not after, writing
+            staged = safe_path(ctx["out"], page, ctx["inside"])
             staged.parent.mkdir(parents=True, exist_ok=True)
             staged.write_bytes(data)
         elif not same(ctx["out"] / page, data):

@@ -114,13 +114,17 @@ class Writer:
             self.unchanged += 1
         elif self._stage:
             staged = self._stage / f"{len(self._moves)}.put"
-            staged.write_bytes(data)
-            os.chmod(staged, 0o644)
+            _stage(staged, data)
             self._moves.append((rel, staged, target))
         else:
             self._touch()
             replace(target, data)
             self.written.append(rel)
+
+    @property
+    def stage(self) -> Path | None:
+        """The staging folder (None: files are written in place at once)."""
+        return self._stage
 
     def keep(self, rel: str) -> None:
         """Record a file that is up to date without rendering it again (nothing is written: no path check)."""
@@ -128,9 +132,9 @@ class Writer:
         self.unchanged += 1
 
     def placed(self, rel: str) -> None:
-        """Record a file a worker wrote in place, into an output folder this build made."""
+        """Record a file a worker wrote in place, into an output folder this build made (the
+        worker checked its path with safe_path before writing)."""
         self._claim(rel)
-        safe_path(self.out, rel, self._inside)
         self._touch()
         self.written.append(rel)
 
@@ -175,6 +179,26 @@ class Writer:
         removed = _remove_stale(self.out, before - self.seen, self._touch)
         record_manifest(self.out, self.seen)
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
+
+
+def stage_all(out: Path, stage: Path, files: Iterable[tuple[str, bytes]], prefix: str) -> list[tuple[str, str | None]]:
+    """Stage files as Writer.put does, in another process (see fork.py): each one's path, and the
+    name of its staged file in stage, or None where out holds these bytes already; for Writer.adopt.
+    prefix: the staged names' own, so they meet no other process's."""
+    inside: dict[str, bool] = {}
+    staged: list[tuple[str, str | None]] = []
+    for n, (rel, data) in enumerate(files):
+        if same(safe_path(out, rel, inside), data):
+            staged.append((rel, None))
+        else:
+            _stage(stage / f"{prefix}{n}.put", data)
+            staged.append((rel, f"{prefix}{n}.put"))
+    return staged
+
+
+def _stage(staged: Path, data: bytes) -> None:
+    staged.write_bytes(data)
+    os.chmod(staged, 0o644)  # as a page written in place would be
 
 
 def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:

@@ -82,8 +82,14 @@ def test_failed_build_writes_nothing(site_root: Path, tmp_path: Path) -> None:
     assert read_tree(out) == before
 
 
-def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path) -> None:
-    """Topic pages are rendered first and event pages later: a failure there must not publish the first."""
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path, forked: bool,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Topic pages are rendered first and event pages later: a failure there must not publish the first.
+    forked: half the event pages are made in a child process, which fails; the error is the same."""
+    from sitegen import pipeline
+    if forked:
+        monkeypatch.setattr(pipeline, "FORK_EVENTS", 1)
     root, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")

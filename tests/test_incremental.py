@@ -287,7 +287,7 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
 
 def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites list half their comment folders in a child process; the result must not differ."""
-    from sitegen import scan
+    from sitegen import fork, scan
 
     base = tmp_path / "kommentare"
     slugs = [f"thema-{i}" for i in range(40)]
@@ -301,14 +301,45 @@ def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypa
         monkeypatch.setattr(scan, "FORK_ABOVE", 2)
         assert scan._listings(prefix, slugs, racy, fork=True) == serial
         with monkeypatch.context() as m:  # a child that fails leaves its half to the parent
-            m.setattr(scan.marshal, "dumps", lambda value: 1 / 0)
+            m.setattr(fork.marshal, "dumps", lambda value: 1 / 0)
             assert scan._listings(prefix, slugs, racy, fork=True) == serial
         monkeypatch.undo()
 
 
+def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Half the event pages may be made in a forked child: into a new folder, into an existing one
+    (only changed files written), and after the child failed (this process makes its half)."""
+    from sitegen import pipeline
+
+    forks = []
+    real = pipeline.in_child
+    monkeypatch.setattr(pipeline, "in_child", lambda work: forks.append(1) or real(work))
+
+    def both() -> tuple:  # a build alone (the fixture has too few events to fork), then one that forks
+        alone = build(site_root, tmp_path / "alone", today=TODAY)
+        with monkeypatch.context() as m:
+            m.setattr(pipeline, "FORK_EVENTS", 1)
+            shared = build(site_root, tmp_path / "shared", today=TODAY)
+        assert read_tree(tmp_path / "shared") == read_tree(tmp_path / "alone")
+        return alone.written, shared.written
+
+    alone, shared = both()
+    assert forks == [1] and shared == alone
+    event = sorted((site_root / "content/termine").glob("*.md"))[-1]  # in the child's half
+    event.write_text(event.read_text(encoding="utf-8") + "\nNeu im Programm.\n", encoding="utf-8")
+    alone, shared = both()
+    assert forks == [1, 1] and shared == alone and f"termine/{event.stem}/index.html" in shared
+    with monkeypatch.context() as m:  # a child that fails leaves its half to this process
+        m.setattr(pipeline, "stage_all", lambda *args: 1 / 0)
+        m.setattr(pipeline, "FORK_EVENTS", 1)
+        build(site_root, tmp_path / "failed", today=TODAY)
+    assert forks == [1, 1, 1] and read_tree(tmp_path / "failed") == read_tree(tmp_path / "alone")
+
+
 def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import scan
+    from sitegen import fork, scan
 
     monkeypatch.setattr(scan, "FORK_ABOVE", 1)
     build(site_root, tmp_path / "warm", today=TODAY)
