@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +40,11 @@ class Problems:
 
     def show(self, path: Path | str) -> str:
         """The path as an editor knows it: relative to the site root where possible."""
-        text = os.path.abspath(path)  # no symlink resolution: this runs for every file read
+        text = os.fspath(path)  # no symlink resolution: this runs for every file read
+        if not (text.startswith(self._prefix) and _PLAIN.search(text) is None):
+            text = os.path.abspath(text)  # relative, or with '.' or '..' in it
         if text.startswith(self._prefix):
-            return Path(text[len(self._prefix):]).as_posix()
+            return text[len(self._prefix):].replace(os.sep, "/")
         p = Path(path)
         try:
             return p.resolve().relative_to(Path(self.root).resolve()).as_posix()
@@ -50,6 +53,9 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.errors)
+
+
+_PLAIN = re.compile(r"(^|[/\\])\.\.?([/\\]|$)|[/\\]{2}|[/\\]$")  # what abspath would change in an absolute path
 
 
 @functools.lru_cache(maxsize=8)

@@ -201,3 +201,37 @@ def test_spool_gives_back_what_was_put_by_slug(tmp_path: Path) -> None:
     assert spool.get("a") == (b"", b"json-a" * 1000) and spool.get("c") == (b"card-c", b"json-c")
     assert spool.get("b") == (b"card-b", b"") and spool.get("x") is None
     spool.close()
+
+
+def test_paths_in_errors_are_shown_from_the_site_root(tmp_path: Path) -> None:
+    """show() takes a shortcut for clean absolute paths under the root; every path shows as abspath
+    would make it: relative to the root where it lies inside."""
+    import os
+
+    from sitegen.errors import Problems
+
+    root = tmp_path / "site"
+    (root / "content").mkdir(parents=True)
+    problems = Problems(root)
+    base = str(root)
+    cases = {
+        f"{base}/content/themen/a.md": "content/themen/a.md",
+        f"{base}/content/../content/x.md": "content/x.md",
+        f"{base}/./content/a.md": "content/a.md",
+        f"{base}//content/a.md": "content/a.md",
+        f"{base}/content/": "content",
+        f"{base}/content/.versteckt.yaml": "content/.versteckt.yaml",
+        f"{base}/content/a..b.md": "content/a..b.md",
+        f"{base}/content/...": "content/...",
+        f"{base}/content/..": ".",
+        f"{tmp_path}/elsewhere.md": f"{tmp_path}/elsewhere.md",
+    }
+    for given, shown in cases.items():
+        assert problems.show(given) == shown, given
+        assert problems.show(Path(given)) == shown, given
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        assert problems.show("content/a.md") == "content/a.md"
+    finally:
+        os.chdir(cwd)
