@@ -147,7 +147,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                 if fresh_out:
                     writer.placed(entry.page)
                 else:
-                    writer.adopt(entry.page, staged[entry.page])
+                    writer.adopt(entry.page, None if staged[entry.page] is None else Path(staged[entry.page]))
             elif entry.page:
                 writer.keep(entry.page)
         try:
@@ -223,12 +223,12 @@ def _convert_events(events: list[Event], unconverted: dict[str, Path], fresh: ca
 
 def _process(todo: list[Job], jobs: int | None, fresh: caching.Cache, problems: Problems,
              listings: dict[str, tuple], spool: Spool, gathered: CommentOutputs, meanwhile: Callable[[], None],
-             **context: Any) -> dict[str, Path | None]:
+             **context: Any) -> dict[str, str | None]:
     """Run the jobs; collect their cache entries, errors, listings and staged pages (None: page unchanged),
     and spool what the other pages need of them. meanwhile: work of this process's own, done while
     the workers render."""
     CONTEXT.update(context)
-    staged: dict[str, Path | None] = {}
+    staged: dict[str, str | None] = {}
     for done in run(todo, jobs, meanwhile):
         if done.shown is not None:
             card, public, keys = done.shown

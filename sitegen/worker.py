@@ -47,7 +47,7 @@ class Done:
     slug: str
     errors: tuple[ContentError, ...]
     entry: caching.TopicEntry | None = None
-    staged: Path | None = None
+    staged: str | None = None  # where the page went: a str pickles at half a Path's cost
     listing: tuple | None = None  # the comment folder's listing, when the worker made it
     # what the other pages need of a shown topic: its card pickled, its comments as open-data
     # JSON, and each comment's (publication time, id)
@@ -95,12 +95,14 @@ def work(job: Job) -> Done:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         if ctx["in_place"]:
             # a folder of this build's own (see pipeline._build); its path checked before, not after, writing
-            staged = safe_path(ctx["out"], page, ctx["inside"])
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
+            target = safe_path(ctx["out"], page, ctx["inside"])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            staged = str(target)
         elif not same(ctx["out"] / page, data):
-            staged = ctx["stage"] / f"{job.slug}.html"
-            staged.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
+            target = ctx["stage"] / f"{job.slug}.html"
+            target.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
+            staged = str(target)
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
     record = (card, tuple(comments))
@@ -110,6 +112,10 @@ def work(job: Job) -> Done:
     shown = (pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), public_json(comments),
              tuple(published(c) for c in comments))
     return Done(job.slug, (), entry, staged, found, shown)
+
+
+def _work_at(index: int) -> Done:
+    return work(CONTEXT["todo"][index])
 
 
 def run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[Done]:
@@ -123,11 +129,14 @@ def run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambd
     # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
     # objects are left alone by the workers' garbage collector, so their pages stay shared
     import multiprocessing  # here: most rebuilds have too few topics to fork for
+    CONTEXT["todo"] = todo  # the workers inherit the jobs too: each task is an index, not a pickled Job
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
-            results = pool.imap_unordered(work, todo, chunksize=max(1, min(64, len(todo) // (workers * 8))))
+            chunk = max(1, min(64, len(todo) // (workers * 8)))
+            results = pool.imap_unordered(_work_at, range(len(todo)), chunksize=chunk)
             meanwhile()  # the workers have their tasks: this process's own work shares the cores with them
             yield from results
     finally:
         gc.unfreeze()  # the preview server lives on: its garbage must be collectable again
+        CONTEXT.pop("todo", None)

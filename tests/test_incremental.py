@@ -339,7 +339,7 @@ def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, 
 
 def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import fork, scan
+    from sitegen import scan
 
     monkeypatch.setattr(scan, "FORK_ABOVE", 1)
     build(site_root, tmp_path / "warm", today=TODAY)
