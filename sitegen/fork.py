@@ -15,24 +15,28 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import threading
 from typing import Any, Callable
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork")
+    """True in a process that gains from a child: a single thread (see above), more than one core."""
+    return hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
 
 
 def in_child(work: Callable[[], Any]) -> Callable[[], Any]:
     """Start work in a forked child; the function returned waits for it and gives work's result
-    (marshalled on the way), or None if the child failed. Call it exactly once, also after errors:
-    the child may still be writing files."""
+    (marshalled on the way), or None if the child failed or could not be started (so work must
+    not return None). Call it exactly once, also after errors: the child may still write files."""
     read_end, write_end = os.pipe()
-    gc.freeze()  # the child's collector leaves the parent's objects alone, and so their pages shared
+    own_freeze = gc.get_freeze_count() == 0  # a freeze of the caller's own stays as it is
+    if own_freeze:
+        gc.freeze()  # the child's collector leaves the parent's objects alone: their memory stays shared
     try:
         pid = os.fork()
-    except BaseException:
-        gc.unfreeze()
-        raise
+    except BaseException as exc:
+        pid = -1
+        failure = exc
     if pid == 0:  # the child: its result into the pipe, then gone without any cleanup
         status = 1
         try:
@@ -42,8 +46,14 @@ def in_child(work: Callable[[], Any]) -> Callable[[], Any]:
             status = 0
         finally:
             os._exit(status)
-    gc.unfreeze()
+    if own_freeze:
+        gc.unfreeze()
     os.close(write_end)
+    if pid < 0:  # no process to be had (a process limit, memory): the caller does the work
+        os.close(read_end)
+        if not isinstance(failure, OSError):
+            raise failure
+        return lambda: None
 
     def result() -> Any:
         with os.fdopen(read_end, "rb") as pipe:

@@ -152,7 +152,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                 writer.keep(entry.page)
         try:
             _rest(writer, cache, fresh, entries, renderer, assets, config, events, pages, theme, today, drafts,
-                  trust_out, spool, gathered, fork=session is None)
+                  trust_out, spool, gathered, fork=session is None and jobs != 1)
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
@@ -281,9 +281,10 @@ def _rest(writer: Writer, cache: caching.Cache, fresh: caching.Cache, entries: l
 
 def _event_files(writer: Writer, renderer: Renderer, site: Any, fork: bool) -> None:
     """Each event's page and calendar file. A forked child makes half of them: a core would idle
-    otherwise. Last of the other pages: a page either process changes while both run is copied,
+    otherwise. Last of the other pages: memory either process writes to while both run is copied,
     and before now this process touches every topic (the start page, the lists)."""
     titles = {t.slug: t for t in site.topics}
+    renderer.env.get_template("event.html")  # compiled once, before the fork, not in both processes
     theirs = site.events[len(site.events) // 2:] if fork and len(site.events) >= FORK_EVENTS and can_fork() else ()
     result = in_child(lambda: stage_all(writer.out, writer.stage, renderer.event_files(site, theirs, titles), "e-")) \
         if theirs and writer.stage else None

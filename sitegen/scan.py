@@ -121,8 +121,10 @@ def _listings(base: str, slugs: list[str], racy: int | None, fork: bool) -> dict
         return {slug: listing(base + slug, racy) for slug in slugs}
     half = len(slugs) // 2
     theirs = in_child(lambda: {slug: listing(base + slug, racy) for slug in slugs[half:]})
-    found = {slug: listing(base + slug, racy) for slug in slugs[:half]}
-    done = theirs()
+    try:
+        found = {slug: listing(base + slug, racy) for slug in slugs[:half]}
+    finally:
+        done = theirs()
     if not isinstance(done, dict):  # the child failed: do its half here
         done = {slug: listing(base + slug, racy) for slug in slugs[half:]}
     found.update(done)

@@ -39,6 +39,8 @@ class Spool:
             return None
         start, lengths = where
         data = os.pread(self._fd, sum(lengths), start)
+        if len(data) != sum(lengths):  # only a file changed under us reads short
+            raise OSError(f"the build's spool file lost data at {start}")
         parts, at = [], 0
         for length in lengths:
             parts.append(data[at:at + length])

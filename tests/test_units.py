@@ -235,3 +235,31 @@ def test_paths_in_errors_are_shown_from_the_site_root(tmp_path: Path) -> None:
         assert problems.show("content/a.md") == "content/a.md"
     finally:
         os.chdir(cwd)
+
+
+def test_a_child_is_forked_only_where_it_is_safe_and_a_failed_fork_leaves_the_work_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fork while another thread runs (it may hold a lock the child would wait for forever);
+    a fork that fails gives None, so the caller does the work, and leaves no descriptor open."""
+    import os
+    import threading
+
+    from sitegen import fork
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not fork.can_fork()
+    finally:
+        stop.set()
+        other.join()
+    assert fork.in_child(lambda: [1, "zwei"])() == [1, "zwei"]
+    open_before = len(os.listdir("/proc/self/fd"))
+
+    def no_process() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(fork.os, "fork", no_process)
+    assert fork.in_child(lambda: [1])() is None
+    assert len(os.listdir("/proc/self/fd")) == open_before
