@@ -31,8 +31,8 @@ def signature(st: os.stat_result) -> Signature:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
-def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Signature]]:
-    """Content files of one kind with their signatures, sorted; stray files are reported, not ignored."""
+def _entries(folder: Path, suffix: str, problems: Problems) -> list[os.DirEntry]:
+    """A folder's content files of one kind, sorted by name; stray files are reported, not ignored."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
@@ -42,10 +42,24 @@ def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Sig
         name = entry.name
         if name.startswith(".") or entry.is_dir():
             continue
-        path = folder / name
         if not name.endswith(suffix) or not SLUG.match(name[:-len(suffix)]):
-            _misnamed(path, suffix, folder, problems)
+            _misnamed(folder / name, suffix, folder, problems)
             continue
+        found.append(entry)
+    return found
+
+
+def file_paths(folder: Path, suffix: str, problems: Problems) -> list[Path]:
+    """As `files`, without signatures: for a reader that opens every file anyway (and reports one it
+    cannot read), a stat per file less."""
+    return [folder / entry.name for entry in _entries(folder, suffix, problems)]
+
+
+def files(folder: Path, suffix: str, problems: Problems) -> list[tuple[Path, Signature]]:
+    """Content files of one kind with their signatures, sorted; stray files are reported, not ignored."""
+    found = []
+    for entry in _entries(folder, suffix, problems):
+        path = folder / entry.name
         try:
             found.append((path, signature(entry.stat())))
         except OSError as exc:  # a link that leads nowhere
@@ -179,7 +193,7 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
 
 def read_thread(folder: Path, problems: Problems) -> list[Comment]:
     """All comments of one topic folder, with the thread rules checked: parents exist, depth <= 3."""
-    comments = [c for path, _ in files(folder, ".yaml", problems) if (c := read_comment(path, problems))]
+    comments = [c for path in file_paths(folder, ".yaml", problems) if (c := read_comment(path, problems))]
     by_id = {c.id: c for c in comments}
     for c in comments:
         if c.parent is None:

@@ -31,6 +31,9 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None) -
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # not checked for changes on every use (4 stats per topic page): a changed template changes
+        # the cache version, and a new environment is made (pipeline._build)
+        auto_reload=False,
     )
     env.filters.update(
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,

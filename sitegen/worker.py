@@ -24,7 +24,7 @@ from .errors import ContentError, Problems, ThemeError
 from .outputs import public_json, published
 from .readers import read_thread, read_topic
 from .scan import listing
-from .write import safe_path, same
+from .write import safe_path, same, write_file
 
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
@@ -83,7 +83,7 @@ def work(job: Job) -> Done:
         found = listing(str(folder), ctx["racy"])
         key = topic_key(job.parts, found)
     topic = read_topic(job.path, problems)
-    comments = read_thread(folder, problems) if folder.is_dir() else []
+    comments = read_thread(folder, problems)  # none if there is no folder
     if topic is None or problems:
         return Done(job.slug, tuple(problems.errors), listing=found)
     page = staged = None
@@ -97,11 +97,11 @@ def work(job: Job) -> Done:
             # a folder of this build's own (see pipeline._build); its path checked before, not after, writing
             target = safe_path(ctx["out"], page, ctx["inside"])
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_file(target, data)
             staged = str(target)
         elif not same(ctx["out"] / page, data):
             target = ctx["stage"] / f"{job.slug}.html"
-            target.write_bytes(data)  # staging is private to this build: no temp-and-rename needed
+            write_file(target, data)  # staging is private to this build: no temp-and-rename needed
             staged = str(target)
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
