@@ -26,11 +26,12 @@ EXTENSION_CONFIG = {"toc": {"slugify": _slugify, "toc_depth": "2-4"}}
 
 _md: markdown.Markdown | None = None
 _block_level: Any = None
+_headings: Any = None
 
 
 def markdown_to_html(text: str) -> str:
     """Render an editor's Markdown (trusted: editors commit it) to HTML."""
-    global _md, _block_level
+    global _md, _block_level, _headings
     if _md is None:  # one converter per process; reset() is cheaper than a new one
         import markdown  # here: a build that converts nothing (a no-op rebuild) skips the import
         _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
@@ -43,7 +44,11 @@ def markdown_to_html(text: str) -> str:
         skip_impossible(_md.treeprocessors["inline"])
         from .blocklevel import install
         _block_level = install(_md)  # another 8 %: see blocklevel.py
+        from . import headings
+        _headings = headings.install(_md)  # another 10 %: see headings.py
     _block_level.check()
+    if _headings is not None:
+        _headings.full = _headings.marker in text  # no marker in the text, none in the document
     html = _md.reset().convert(text)
     return html
 

@@ -133,3 +133,38 @@ def test_block_level_answers_are_markdowns_and_follow_its_list() -> None:
         block_level(f"t{n}")
     block_level.check()
     assert len(block_level.answers) == 0  # raw HTML naming many tags does not grow it without end
+
+
+HEADINGS = """\
+# Titel
+
+## Über uns
+
+## Über uns
+
+### Mit *Betonung* und `Code`[^f] {#eigene-id}
+
+## Mit Etikett { data-toc-label="Kurz" }
+
+## inhalt
+
+#### <b>roh</b> &amp; Entität
+
+[^f]: Fußnote
+"""
+
+
+@pytest.mark.parametrize("body", [HEADINGS, "[TOC]\n\n" + HEADINGS, HEADINGS + "\n[TOC]\n", "\\[TOC]\n\n" + HEADINGS,
+                                  "Kein Titel, nur Text.", "## [TOC]\n\n## [TOC]"])
+def test_heading_ids_are_the_toc_extensions_with_or_without_a_table(body: str) -> None:
+    """headings.py skips the table of contents for texts without the marker: ids, labels and a
+    wanted table come out as the plain extension makes them."""
+    from sitegen import headings, markup
+
+    html = markdown_to_html(body)
+    assert type(markup._md.treeprocessors["toc"]) is headings.HeadingIds  # the fast path is in place
+    assert html == _plain().convert(body)
+    if body.startswith("[TOC]"):
+        assert '<div class="toc">' in html and 'href="#über-uns_1"' in html
+    if body is HEADINGS:
+        assert 'id="über-uns_1"' in html and 'id="eigene-id"' in html and "data-toc-label" not in html
