@@ -32,6 +32,14 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 
+# Where the builds write. This machine kind's disk is ext4 without a journal, where the kernel
+# skips inodes freed in the last minutes when it makes a file (recently_deleted in `perf`): after
+# the benchmark's own deletions (each cold build's old output, the template edit's 10k replaced
+# pages) making a file cost up to 30x more, and the floor's system time went from 1 s to 8 s from
+# one run to the next. On tmpfs every tool's files cost the same in every run; the rows marked
+# DISK repeat our cold build and the floor on the disk, to show what it adds.
+TMPFS = Path("/dev/shm")
+DISK = ", output on disk"
 TODAY = "2026-06-01"  # fixed, so upcoming/past events (and thus the output) do not depend on the date
 SAMPLE_EVERY = 0.05   # seconds between memory samples of a running build
 
@@ -262,8 +270,8 @@ class OurSite:
         self.reset()
         wipe(self.templates)
 
-    def build(self) -> tuple[Sample, int | None]:
-        cmd = [sys.executable, str(REPO / "build.py"), "--root", str(self.root), "--out", str(self.out),
+    def build(self, out: Path | None = None) -> tuple[Sample, int | None]:
+        cmd = [sys.executable, str(REPO / "build.py"), "--root", str(self.root), "--out", str(out or self.out),
                "--today", TODAY]
         s = measure(cmd, timeout=self.timeout)
         m = re.search(r"(\d+) written", s.stdout)
@@ -294,10 +302,27 @@ class OurSite:
 OURS = ["cold full build", "warm no-op rebuild", "one topic edited", "one comment approved", "one template edited"]
 
 
-def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple[list[Row], dict[str, str]]:
-    """All rows for one corpus size."""
+def file_system(path: Path) -> str:
+    """The type of the file system path is on (the longest mount point above it), or "?"."""
+    path, best, kind = path.resolve(), "", "?"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return kind
+    for line in mounts:
+        fields = line.split()
+        if len(fields) > 2 and path.is_relative_to(fields[1]) and len(fields[1]) > len(best):
+            best, kind = fields[1], fields[2]
+    return kind
+
+
+def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float,
+               outputs: Path) -> tuple[list[Row], dict[str, str]]:
+    """All rows for one corpus size; outputs: where the builds write (see TMPFS)."""
     folder = corpus_for(n, seed)
-    outs = BENCH / "out" / f"n{n}"
+    outs = outputs / f"n{n}"
+    disk = BENCH / "out" / f"n{n}" if file_system(outputs) == "tmpfs" else None
+    ours_disk, floor_disk = Row("ours", "cold full build" + DISK), Row("floor", "cold full build" + DISK)
     rows = {name: Row("ours", name) for name in OURS}
     startup = Row("ours", "start-up only (import sitegen)")
     preview = Row("ours", "preview server: one topic edited")
@@ -337,6 +362,12 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
                       f"{s.peak_mib:7.0f} MiB", flush=True)
             else:
                 preview.note = "failed: " + s.stderr.strip()[-200:]
+            if disk:  # the same cold build on the disk, its old output deleted first, as above
+                wipe(disk / "ours", site.root / ".cache")
+                sample, written = site.build(disk / "ours")
+                ours_disk.add(sample, written)
+                print(f"  ours  {'cold, output on disk':22} {sample.wall:8.2f} s {sample.peak_mib:7.0f} MiB", flush=True)
+                wipe(site.root / ".cache")
             # what every subprocess row above pays before any work: interpreter start and imports
             s = measure([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import sitegen"])
             startup.add(s)
@@ -348,6 +379,13 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
                         timeout=timeout)
             floor.add(s, count_files(out))
             print(f"  floor {'':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
+            if disk:
+                out = disk / "floor"
+                wipe(out)
+                s = measure([sys.executable, str(BENCH / "floor.py"), str(site.root), str(out), "--jobs", str(jobs)],
+                            timeout=timeout)
+                floor_disk.add(s, count_files(out))
+                print(f"  floor {'output on disk':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
             if have_pelican:
                 root, out = folder / "pelican", outs / "pelican"
                 wipe(out, root / "cache", root / "__pycache__")
@@ -369,7 +407,8 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float) -> tuple
             r.changed = True
     stats = {"topics": str(n), "events": str(len(list((folder / "ours/content/termine").glob("*.md")))),
              "comments": str(sum(1 for _ in (folder / "ours/content/kommentare").glob("*/*.yaml")))}
-    return [*rows.values(), preview, startup, floor, pelican, hugo], stats
+    on_disk = [ours_disk, floor_disk] if disk else []
+    return [*rows.values(), preview, startup, floor, pelican, hugo, *on_disk], stats
 
 
 # ---------------------------------------------------------------- targets of issue 4
@@ -402,12 +441,13 @@ def fmt(x: float | None, digits: int = 2) -> str:
 
 
 def table(n: int, rows: list[Row], stats: dict[str, str], runs: int) -> str:
-    floor = next(r for r in rows if r.tool == "floor").median()
+    floors = {r.scenario: r.median() for r in rows if r.tool == "floor"}
     hugo = next(r for r in rows if r.tool == "Hugo").median()
     lines = [f"### N = {n} topics ({stats['events']} events, {stats['comments']} comments; {runs} runs each)", "",
              "| tool | scenario | median s | min–max s | × floor | peak MiB | files | target | met? |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
     for r in rows:
+        floor = floors.get("cold full build" + DISK if r.scenario.endswith(DISK) else "cold full build")
         if r.note:
             lines.append(f"| {r.tool} | {r.scenario} | {r.note} | | | | | {targets(r, floor, hugo)[0]} | n/a |"
                          if r.tool == "ours" else f"| {r.tool} | {r.scenario} | {r.note} | | | | | | |")
@@ -431,17 +471,19 @@ def paired(rows: list[Row]) -> list[str]:
     """Our cold build over the floor of the same run, run by run. The machine's speed drifts within
     minutes; the × floor column divides medians taken at different moments, this divides times
     taken a minute apart."""
-    ours = next(r for r in rows if r.tool == "ours" and r.scenario == OURS[0])
-    floor = next(r for r in rows if r.tool == "floor")
-    ratios = [o.wall / f.wall for o, f in zip(ours.samples, floor.samples)
-              if o.rc == 0 == f.rc and not (o.timed_out or f.timed_out)]
-    if not ratios:
-        return []
-    each = ", ".join(f"{x:.2f}×" for x in ratios)
-    return ["", f"Cold build ÷ floor, run by run: {each} (median {statistics.median(ratios):.2f}×)."]
+    lines = []
+    for where in ("", DISK):
+        ours = next((r for r in rows if r.tool == "ours" and r.scenario == OURS[0] + where), None)
+        floor = next((r for r in rows if r.tool == "floor" and r.scenario == "cold full build" + where), None)
+        ratios = [o.wall / f.wall for o, f in zip(ours.samples, floor.samples)
+                  if o.rc == 0 == f.rc and not (o.timed_out or f.timed_out)] if ours and floor else []
+        if ratios:
+            each = ", ".join(f"{x:.2f}×" for x in ratios)
+            lines.append(f"Cold build ÷ floor{where}, run by run: {each} (median {statistics.median(ratios):.2f}×).")
+    return [""] + ["\n".join(lines)] if lines else []
 
 
-def environment_note() -> str:
+def environment_note(outputs: Path) -> str:
     def version(dist: str) -> str:
         try:
             return importlib.metadata.version(dist)
@@ -463,7 +505,10 @@ def environment_note() -> str:
             f"Python {platform.python_version()}; commit {commit}{' + uncommitted changes in sitegen/templates' if dirty else ''}. "
             f"Markdown {version('markdown')}, Jinja2 {version('jinja2')}, PyYAML {version('pyyaml')}, "
             f"Pelican {version('pelican')}, Hugo {hugo_v}. Load average after the run: "
-            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine skews the times).\n")
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine skews the times). "
+            f"Outputs written to {outputs} ({file_system(outputs)})"
+            + (f"; rows \"{DISK[2:]}\": to bench/out/ ({file_system(BENCH)})" if file_system(outputs) == "tmpfs" else "")
+            + ".\n")
 
 
 LEGEND = """\
@@ -499,15 +544,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument("--jobs", type=int, default=2, help="processes for the floor (default 2)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before one build is killed")
+    parser.add_argument("--outputs", type=Path, default=TMPFS / "sitegen-bench" if TMPFS.is_dir() else BENCH / "out",
+                        help="where the builds write (default: /dev/shm/sitegen-bench, a tmpfs; see TMPFS in run.py)")
     args = parser.parse_args(argv)
     sections = previous_sections(args.out)  # sizes not measured now keep their last results
     # sitegen's bytecode, as an installed package (and the libraries here) has it: this machine
     # sets PYTHONDONTWRITEBYTECODE, under which every build would compile sitegen anew (30 ms)
     compileall.compile_dir(REPO / "sitegen", quiet=1)
-    for n in args.sizes:
-        rows, stats = bench_size(n, args.runs, args.seed, args.jobs, args.timeout)
-        lines = table(n, rows, stats, args.runs).split("\n", 2)
-        sections[n] = lines[0] + "\n\n" + environment_note() + "\n" + lines[2]
+    try:
+        for n in args.sizes:
+            rows, stats = bench_size(n, args.runs, args.seed, args.jobs, args.timeout, args.outputs)
+            lines = table(n, rows, stats, args.runs).split("\n", 2)
+            sections[n] = lines[0] + "\n\n" + environment_note(args.outputs) + "\n" + lines[2]
+    finally:
+        if file_system(args.outputs) == "tmpfs":  # memory, not disk: give it back
+            wipe(*(args.outputs / f"n{n}" for n in args.sizes))
     text = "## Benchmark results\n\n" + "\n".join(sections[n] for n in sorted(sections)) + "\n" + LEGEND
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
