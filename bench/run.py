@@ -35,9 +35,9 @@ REPO = BENCH.parent
 # Where the builds write. This machine kind's disk is ext4 without a journal, where the kernel
 # skips inodes freed in the last minutes when it makes a file (recently_deleted in `perf`): after
 # the benchmark's own deletions (each cold build's old output, the template edit's 10k replaced
-# pages) making a file cost up to 30x more, and the floor's system time went from 1 s to 8 s from
-# one run to the next. On tmpfs every tool's files cost the same in every run; the rows marked
-# DISK repeat our cold build and the floor on the disk, to show what it adds.
+# pages) 20% of a cold build's samples were in that check, and the floor's system time went from
+# 1 s to 8 s from one run to the next. On tmpfs every tool's files cost the same in every run;
+# the rows marked DISK repeat our cold build and the floor on the disk, to show what it adds.
 TMPFS = Path("/dev/shm")
 DISK = ", output on disk"
 TODAY = "2026-06-01"  # fixed, so upcoming/past events (and thus the output) do not depend on the date
