@@ -372,20 +372,14 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float,
             s = measure([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import sitegen"])
             startup.add(s)
             print(f"  ours  {'start-up only':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
-            # the floor
-            out = outs / "floor"
-            wipe(out)
-            s = measure([sys.executable, str(BENCH / "floor.py"), str(site.root), str(out), "--jobs", str(jobs)],
-                        timeout=timeout)
-            floor.add(s, count_files(out))
-            print(f"  floor {'':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
-            if disk:
-                out = disk / "floor"
-                wipe(out)
-                s = measure([sys.executable, str(BENCH / "floor.py"), str(site.root), str(out), "--jobs", str(jobs)],
-                            timeout=timeout)
-                floor_disk.add(s, count_files(out))
-                print(f"  floor {'output on disk':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
+            # the floor, and on the disk
+            for row, out, label in ((floor, outs / "floor", ""), (floor_disk, disk and disk / "floor", "output on disk")):
+                if out:
+                    wipe(out)
+                    s = measure([sys.executable, str(BENCH / "floor.py"), str(site.root), str(out), "--jobs", str(jobs)],
+                                timeout=timeout)
+                    row.add(s, count_files(out))
+                    print(f"  floor {label:22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
             if have_pelican:
                 root, out = folder / "pelican", outs / "pelican"
                 wipe(out, root / "cache", root / "__pycache__")
