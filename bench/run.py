@@ -422,7 +422,11 @@ def targets(row: Row, floor: float | None, hugo: float | None) -> tuple[str, str
         checks.append(("≤ 1 s", None if med is None else med <= 1.0))
         checks.append(("< Hugo cold", None if med is None or hugo is None else med < hugo))
     elif row.scenario in ("one topic edited", "preview server: one topic edited"):
-        checks.append(("≤ 0.3 s", None if med is None else med <= 0.3))
+        # The issue sets 0.3 s for "what the preview server waits for"; a fresh process's time
+        # (start, imports, loading the cache) is shown beside it, checked for what it rewrote only
+        if row.scenario.startswith("preview"):
+            checks.append(("≤ 0.3 s", None if med is None else med <= 0.3))
+        checks.append(("only its page written", None if not row.files else max(row.files) == 1))
     elif row.scenario.startswith("start-up"):
         return "", ""
     checks.append((f"≤ {MEMORY_TARGET:.0f} MiB", None if peak is None else peak <= MEMORY_TARGET))
@@ -512,7 +516,8 @@ LEGEND = """\
 build the files it (re)wrote, for the others the files in their output folder. Targets are issue 4's;
 the table checks them at every size although the issue states the warm/edit/memory ones for 10k.
 Every time includes starting Python and importing sitegen (the *start-up only* row): the 0.3 s edit
-target is what the preview server waits for, in a process that has paid that already.
+target is what the preview server waits for, in a process that has paid that already; the row above
+it, a fresh `build.py` process, is checked only for rewriting the edited topic's page alone.
 See bench/README.md for what each row does.
 """
 
