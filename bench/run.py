@@ -516,8 +516,8 @@ LEGEND = """\
 build the files it (re)wrote, for the others the files in their output folder. Targets are issue 4's;
 the table checks them at every size although the issue states the warm/edit/memory ones for 10k.
 Every time includes starting Python and importing sitegen (the *start-up only* row): the 0.3 s edit
-target is what the preview server waits for, in a process that has paid that already; the row above
-it, a fresh `build.py` process, is checked only for rewriting the edited topic's page alone.
+target is what the preview server waits for, in a process that has paid that already; the *one topic
+edited* row, a fresh `build.py` process, is checked only for rewriting the edited topic's page alone.
 See bench/README.md for what each row does.
 """
 
