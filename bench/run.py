@@ -478,7 +478,7 @@ def paired(rows: list[Row]) -> list[str]:
         if ratios:
             each = ", ".join(f"{x:.2f}×" for x in ratios)
             lines.append(f"Cold build ÷ floor{where}, run by run: {each} (median {statistics.median(ratios):.2f}×).")
-    return [""] + ["\n".join(lines)] if lines else []
+    return ["", *lines] if lines else []
 
 
 def environment_note(outputs: Path) -> str:
