@@ -115,6 +115,11 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
     except RunError as exc:
         rt.warn(f"error: {exc}")
         return 1
+    except OSError as exc:  # a full disk, a folder that is not writable: one line, not a traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        rt.warn(f"error: {exc.strerror or exc}{where}; every file written before this is complete "
+                "(writes are atomic): fix the cause and run the command again")
+        return 1
     except KeyboardInterrupt:
         rt.warn("interrupted; everything written so far is complete (writes are atomic)")
         return 1

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from intake import config as configuration
-from intake import display, privacy, publish
+from intake import display, privacy, publish, topics
 from intake import pull as pulling
 from intake import review as reviewing
 from intake import sources
@@ -81,22 +81,27 @@ def decide(args: argparse.Namespace, root: Path, rt: Runtime, status: str) -> in
     """Apply one decision to several ids; report each, fail (1) if any failed."""
     config, inbox = setup(root)
     by = editor(args, rt)
-    failed = 0
-    for key in args.ids:
-        try:
-            entry = inbox.get(key)
-            if status == "approved":
-                message = publish.approve(config, inbox, entry, by=by, official=args.official, now=rt.stamp())
-            else:
-                message = publish.decline(config, inbox, entry, status=status, by=by,
-                                          reason=getattr(args, "reason", None), now=rt.stamp())
-            rt.say(message)
-        except RunError as exc:
-            rt.warn(f"error: {exc}")
-            failed += 1
+    with inbox.lock(wait=publish.LOCK_WAIT):  # once for the batch: a forget waits for all, not between two
+        failed = sum(not decide_one(config, inbox, key, args, rt, status, by) for key in args.ids)
     if failed < len(args.ids):
         rt.say(REBUILD)
     return 1 if failed else 0
+
+
+def decide_one(config: configuration.IntakeConfig, inbox: Inbox, key: str, args: argparse.Namespace,
+               rt: Runtime, status: str, by: str) -> bool:
+    """One decision of a batch; False (reported) when it failed."""
+    try:
+        if status == "approved":
+            message = publish.approve(config, inbox, key, by=by, official=args.official, now=rt.stamp())
+        else:
+            message = publish.decline(config, inbox, key, status=status, by=by,
+                                      reason=getattr(args, "reason", None), now=rt.stamp())
+    except RunError as exc:
+        rt.warn(f"error: {exc}")
+        return False
+    rt.say(message)
+    return True
 
 
 def approve(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
@@ -127,14 +132,14 @@ def review(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
 
 def reply(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     """Write an official reply straight to content/."""
-    config, _ = setup(root)
+    config, inbox = setup(root)
     by = editor(args, rt)
     text = args.text
     if text is None:
         if rt.stdin.isatty():
             rt.warn("type the reply, end with Ctrl-D:")
         text = rt.stdin.read()
-    path = publish.reply(config, args.id, text, role=args.role, name=args.name, by=by, now=rt.stamp())
+    path = publish.reply(config, inbox, args.id, text, role=args.role, name=args.name, by=by, now=rt.stamp())
     rt.say(f"published reply -> {path.relative_to(config.root)}")
     rt.say(REBUILD)
     return 0
@@ -144,8 +149,7 @@ def forget(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     """Erase a person's submissions and comments, listing each removal."""
     config, inbox = setup(root)
     key = privacy.load_key(config, rt.env)
-    with inbox.lock():
-        removed = privacy.forget(config, inbox, args.email, key, rt.stamp())
+    removed = privacy.forget(config, inbox, args.email, key, rt.stamp())
     if not removed:
         rt.say("nothing found for that address (inbox and content/ checked)")
         return 0
@@ -153,14 +157,16 @@ def forget(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
         rt.say(f"removed {item}")
     rt.say(f"{len(removed)} removal(s). {REBUILD}; also delete the submission at the form backend if it "
            "is kept there")
+    if any(item.startswith("published comment") for item in removed):
+        rt.say("a comment that was committed stays in git history (and in clones and backups): "
+               "see docs/intake.md, 'Erasing a comment from git history'")
     return 0
 
 
 def purge(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     """Drop personal data past retention."""
     config, inbox = setup(root)
-    with inbox.lock():
-        purged = privacy.purge(config, inbox, rt.now())
+    purged = privacy.purge(config, inbox, rt.now())
     for item in purged:
         rt.say(f"purged {item}")
     rt.say(f"{len(purged)} entr{'y' if len(purged) == 1 else 'ies'} purged "
@@ -177,7 +183,7 @@ def stats(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     for entry in entries:
         groups["status"][entry.status] += 1
         groups["source"][entry.source] += 1
-        if entry.status != "erased" and entry.topic and entry.topic in publish.topics.known(config.root):
+        if entry.status != "erased" and entry.topic and entry.topic in topics.known(config.root):
             groups["topic"][entry.topic] += 1
         groups["spam rule"].update({r.split(":", 1)[0] for r in entry.spam_reasons})
         groups["invalid field"].update({r.split(":", 1)[0] for r in entry.invalid})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -18,10 +20,19 @@ class Inbox:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._held = 0  # how deep this process holds the lock (flock is per open file, not per process)
 
     def ensure(self) -> None:
-        """Create the inbox private to its owner (it holds e-mail and IP addresses)."""
+        """Create the inbox private to its owner (it holds e-mail and IP addresses); tighten an existing one."""
         self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = self.path.lstat()
+        if not stat.S_ISDIR(info.st_mode):
+            raise RunError(f"{self.path}: the inbox must be a folder, not a link or a file")
+        if info.st_uid != os.getuid():
+            raise RunError(f"{self.path}: the inbox belongs to another user; run the intake as its owner")
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            # made by hand or by an old version: others could read e-mail and IP addresses
+            os.chmod(self.path, 0o700)
 
     def file(self, key: str) -> Path:
         """The file for key; keys come from the network, so check them before they become paths."""
@@ -64,18 +75,41 @@ class Inbox:
         yield from sorted(loaded, key=lambda e: (e.date, e.key))
 
     @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the inbox lock; a second holder is refused, not queued."""
-        self.ensure()
-        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+    def lock(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the one lock every writer of the inbox and content/kommentare/ takes.
+
+        wait: seconds to wait for another holder (a decision waits for a short one); 0 refuses at once
+        (a second pull is refused, not queued). Re-entrant within this Inbox object.
+        """
+        if self._held:
+            self._held += 1
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise RunError(f"another intake run holds the lock on {self.path}; "
-                               "wait for it to finish and try again") from None
+                yield
+            finally:
+                self._held -= 1
+            return
+        self.ensure()
+        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            take(fd, self.path, wait)
             os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode())
+            self._held = 1
             yield
         finally:
+            self._held = 0
             os.close(fd)  # closing releases the flock, also when the process is killed
+
+
+def take(fd: int, where: Path, wait: float) -> None:
+    """flock fd, polling up to wait seconds; refuse with a clear message after that."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise RunError(f"another intake run holds the lock on {where}; "
+                               "wait for it to finish and try again") from None
+            time.sleep(0.05)

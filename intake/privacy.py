@@ -10,11 +10,12 @@ import secrets
 import unicodedata
 from typing import Mapping
 
-from intake import publish
+from intake import comments
 from intake.config import IntakeConfig
 from intake.entry import Entry
 from intake.errors import ConfigError
 from intake.inbox import Inbox
+from intake.publish import LOCK_WAIT
 
 
 def load_key(config: IntakeConfig, env: Mapping[str, str]) -> bytes:
@@ -55,7 +56,17 @@ def tombstone(entry: Entry, now: str) -> Entry:
 
 
 def forget(config: IntakeConfig, inbox: Inbox, email: str, key: bytes, now: str) -> list[str]:
-    """Remove every submission and published comment of an address; return what was removed."""
+    """Remove every submission and published comment of an address; return what was removed.
+
+    Under the one lock, so no decision or pull runs in between. The comment file goes before the
+    entry becomes a tombstone: if the tombstone cannot be written, running forget again finds the
+    entry (and its address) still there and finishes.
+    """
+    with inbox.lock(wait=LOCK_WAIT):
+        return _forget(config, inbox, email, key, now)
+
+
+def _forget(config: IntakeConfig, inbox: Inbox, email: str, key: bytes, now: str) -> list[str]:
     wanted = email_hash(email, key)
     plain = normalise_email(email)
     removed: list[str] = []
@@ -65,11 +76,11 @@ def forget(config: IntakeConfig, inbox: Inbox, email: str, key: bytes, now: str)
         own = entry.personal.get("email", "")
         if not ((wanted and entry.email_hash == wanted) or (own and normalise_email(own) == plain)):
             continue
-        path = publish.comment_file(config.root, entry.topic, entry.key)
-        if path is not None and path.is_file():
-            for moved in publish.detach(config.root, entry.topic, entry.key, now):
+        path = comments.comment_file(config.root, entry.topic, entry.key)
+        if path is not None and path.is_file():  # whatever the inbox's status says
+            for moved in comments.detach(config.root, entry.topic, entry.key):
                 removed.append(f"re-parented reply {moved} (its parent was removed)")
-            publish.unpublish(path)
+            comments.unpublish(path)
             removed.append(f"published comment {path.relative_to(config.root)}")
         inbox.put(tombstone(entry, now))
         removed.append(f"inbox entry {entry.key} ({entry.status}, {entry.date})")
@@ -78,6 +89,11 @@ def forget(config: IntakeConfig, inbox: Inbox, email: str, key: bytes, now: str)
 
 def purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
     """Drop personal data older than the retention period; rejected and spam lose their text too."""
+    with inbox.lock(wait=LOCK_WAIT):
+        return _purge(config, inbox, now)
+
+
+def _purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
     cutoff = now - dt.timedelta(days=config.retention_days)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     purged: list[str] = []

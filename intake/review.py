@@ -62,12 +62,13 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
             out.write(key_pressed + "\n")
             try:
                 if key_pressed == "a":
-                    out.write(publish.approve(config, inbox, entry, by=by, official=None, now=now()) + "\n")
+                    out.write(publish.approve(config, inbox, key, by=by, official=None, now=now(),
+                                              expected="pending") + "\n")
                     done["approved"] += 1
                 elif key_pressed in ("r", "s"):
                     status = "rejected" if key_pressed == "r" else "spam"
-                    out.write(publish.decline(config, inbox, entry, status=status, by=by, reason=None,
-                                              now=now()) + "\n")
+                    out.write(publish.decline(config, inbox, key, status=status, by=by, reason=None,
+                                              now=now(), expected="pending") + "\n")
                     done[status] += 1
                 elif key_pressed == "n":
                     done["skipped"] += 1
@@ -79,7 +80,9 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
                     continue
             except RunError as exc:
                 out.write(f"cannot do that: {exc}\n")
-                continue
+                if inbox.get(key).status == "pending":
+                    continue  # e.g. a closed topic: the editor may still reject or skip
+                done["decided elsewhere"] += 1  # erased or decided by someone else meanwhile
             break
     out.write(summary(done) + "\n")
     return done
@@ -87,5 +90,5 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
 
 def summary(done: Counter[str]) -> str:
     """One line of what the session decided."""
-    parts = [f"{done[k]} {k}" for k in ("approved", "rejected", "spam", "skipped") if done[k]]
+    parts = [f"{done[k]} {k}" for k in ("approved", "rejected", "spam", "skipped", "decided elsewhere") if done[k]]
     return "review finished: " + (", ".join(parts) if parts else "nothing decided")

@@ -1,13 +1,13 @@
-"""Topics: a topic exists iff content/themen/<slug>.md exists."""
+"""Topics: a topic exists iff content/themen/<slug>.md exists; its front matter says if it takes comments."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
-import yaml
-
-from intake.files import LOADER
+from intake.errors import RunError
+from sitegen.source import SourceError, read_markdown
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
@@ -23,18 +23,32 @@ def exists(root: Path, slug: str) -> bool:
     return bool(SLUG.match(slug)) and (root / "content" / "themen" / f"{slug}.md").is_file()
 
 
+def meta(root: Path, slug: str) -> dict[str, Any]:
+    """The topic's front matter, read as the build reads it; a broken file is an error, not a guess."""
+    if not exists(root, slug):
+        raise RunError(f"topic {slug!r} does not exist (content/themen/{slug}.md)")
+    path = root / "content" / "themen" / f"{slug}.md"
+    try:
+        return read_markdown(path).data
+    except (SourceError, OSError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "line", 1)
+        raise RunError(f"content/themen/{slug}.md:{line}: cannot read the topic: {exc}") from None
+
+
+def open_for_comments(root: Path, slug: str) -> None:
+    """Refuse a comment for a topic that is a draft or whose discussion is closed."""
+    data = meta(root, slug)
+    if data.get("draft") is True:
+        raise RunError(f"topic {slug!r} is a draft (draft: true); publish the topic first, or reject")
+    if data.get("comments") == "closed":
+        raise RunError(f"topic {slug!r} has `comments: closed`; open the discussion first, or reject")
+
+
 def themenpate(root: Path, slug: str) -> str | None:
     """The sponsor's name from the topic's front matter, for official replies."""
-    if not exists(root, slug):
-        return None
-    text = (root / "content" / "themen" / f"{slug}.md").read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return None
-    head = text[3:].split("\n---", 1)[0]
     try:
-        meta = yaml.load(head, Loader=LOADER)
-    except yaml.YAMLError:
+        pate = meta(root, slug).get("themenpate")
+    except RunError:
         return None
-    pate = meta.get("themenpate") if isinstance(meta, dict) else None
     name = pate.get("name") if isinstance(pate, dict) else None
     return str(name) if name else None

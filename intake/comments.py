@@ -1,0 +1,81 @@
+"""The approved comment files under content/kommentare/<topic>/<id>.yaml: find, write, remove, nest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from intake import files, topics
+from intake.entry import KEY
+from intake.errors import RunError
+
+MAX_DEPTH = 3
+PUBLIC_KEYS = ("id", "topic", "parent", "name", "body", "date", "official", "moderated_at", "moderated_by")
+
+
+def comment_file(root: Path, topic: str, cid: str) -> Path | None:
+    """content/kommentare/<topic>/<id>.yaml, or None when either part is not a safe name."""
+    if not topics.SLUG.match(topic) or not KEY.match(cid):
+        return None
+    return root / "content" / "kommentare" / topic / f"{cid}.yaml"
+
+
+def find(root: Path, cid: str) -> Path | None:
+    """The published comment with this id in any topic."""
+    if not KEY.match(cid):
+        return None
+    hits = sorted((root / "content" / "kommentare").glob(f"*/{cid}.yaml"))
+    return hits[0] if hits else None
+
+
+def depth(root: Path, topic: str, cid: str) -> int:
+    """How deep a published comment sits (1 = top level); fails on a missing or looping chain."""
+    level, seen = 0, set()
+    current: str | None = cid
+    while current:
+        path = comment_file(root, topic, current)
+        if path is None or not path.is_file() or current in seen:
+            raise RunError(f"comment {current} is not published in topic {topic}")
+        seen.add(current)
+        level += 1
+        current = (files.read(path) or {}).get("parent")
+    return level
+
+
+def children(root: Path, topic: str, cid: str) -> list[Path]:
+    """Published replies directly under a comment."""
+    folder = root / "content" / "kommentare" / topic
+    return [p for p in sorted(folder.glob("*.yaml")) if (files.read(p) or {}).get("parent") == cid]
+
+
+def detach(root: Path, topic: str, cid: str) -> list[str]:
+    """Move replies up to the removed comment's parent, so other people's comments survive."""
+    path = comment_file(root, topic, cid)
+    parent = (files.read(path) or {}).get("parent") if path and path.is_file() else None
+    moved = []
+    for child in children(root, topic, cid):
+        data = files.read(child)
+        data["parent"] = parent
+        files.write(child, data)
+        moved.append(str(data.get("id")))
+    return moved
+
+
+def unpublish(path: Path) -> bool:
+    """Remove a published comment file; False when it was not there."""
+    return files.remove(path)
+
+
+def write_comment(root: Path, data: dict[str, Any]) -> Path:
+    """Write one approved comment with exactly the public keys."""
+    path = comment_file(root, data["topic"], data["id"])
+    if path is None:
+        raise RunError(f"refusing to publish under unsafe name {data['topic']!r}/{data['id']!r}")
+    files.write(path, {k: data[k] for k in PUBLIC_KEYS})
+    return path
+
+
+def check_parent(root: Path, topic: str, parent: str | None) -> None:
+    """A reply needs a published parent in the same topic, and may nest at most 3 deep."""
+    if parent and depth(root, topic, parent) >= MAX_DEPTH:
+        raise RunError(f"replies nest at most {MAX_DEPTH} deep; {parent} is already at depth {MAX_DEPTH}")
