@@ -88,13 +88,17 @@ def parser() -> argparse.ArgumentParser:
     sub("forget", "erase every submission and published comment of an e-mail address").add_argument("email")
     sub("purge", "remove personal data older than intake.retention_days")
     sub("stats", "counts by status, source, topic and rule, without personal data")
+    receive = sub("receive", "run the comment receiver the city hosts (form endpoint and pull API)")
+    receive.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: "
+                                                             "put the city's reverse proxy with TLS in front)")
+    receive.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     return top
 
 
 HANDLERS = {"pull": commands.pull, "list": commands.listing, "show": commands.show, "approve": commands.approve,
             "reject": commands.reject, "spam": commands.spam, "review": commands.review,
             "reply": commands.reply, "forget": commands.forget, "purge": commands.purge,
-            "stats": commands.stats}
+            "stats": commands.stats, "receive": commands.receive}
 
 
 def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> int:

@@ -193,3 +193,12 @@ def stats(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     for title, counts in groups.items():
         rt.say(f"{title}: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"))
     return 0
+
+
+def receive(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
+    """Serve the receiver until interrupted (Ctrl-C or the service manager's stop)."""
+    from intake.receiver.serve import run
+
+    config = configuration.load(root)
+    run(config, rt.env, args.host, args.port)
+    return 0

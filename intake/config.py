@@ -12,7 +12,7 @@ import yaml
 
 from intake.errors import ConfigError
 
-SOURCES = ("netlify", "formspree", "json")
+SOURCES = ("netlify", "formspree", "json", "receiver")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 DEFAULT_KEY_FILE = "~/.config/zukunftsthemen/intake-hash.key"
 
@@ -55,6 +55,8 @@ class IntakeConfig:
     root: Path
     source: str = "netlify"
     source_settings: Mapping[str, Any] = field(default_factory=dict)
+    receiver_settings: Mapping[str, Any] = field(default_factory=dict)  # the city's own receiver, both sides
+    base_url: str = ""  # the site's public address (content/site.yaml base_url)
     inbox: Path = Path(".inbox")
     retention_days: int = 180
     hash_key_env: str = "INTAKE_HASH_KEY"
@@ -128,7 +130,7 @@ def parse(root: Path, raw_site: Any) -> IntakeConfig:
     """Validate the `intake:` section of a loaded site.yaml."""
     site = mapping(raw_site, "content/site.yaml")
     raw = mapping(site.get("intake"), "intake")
-    check_keys(raw, ("source", "netlify", "formspree", "json", "inbox", "retention_days", "hash_key_env",
+    check_keys(raw, ("source", "netlify", "formspree", "json", "receiver", "inbox", "retention_days", "hash_key_env",
                      "hash_key_file", "official_names", "spam", "limits", "http"), "intake")
     source = raw.get("source", "netlify")
     if source not in SOURCES:
@@ -151,6 +153,8 @@ def parse(root: Path, raw_site: Any) -> IntakeConfig:
         root=root,
         source=source,
         source_settings=MappingProxyType(dict(settings)),
+        receiver_settings=MappingProxyType(dict(mapping(raw.get("receiver"), "intake.receiver"))),
+        base_url=str(site.get("base_url") or "").strip().rstrip("/"),
         inbox=inbox,
         retention_days=number(raw, "retention_days", 180, "intake", integer=True),
         hash_key_env=env_name(raw, "hash_key_env", "INTAKE_HASH_KEY", "intake"),

@@ -103,9 +103,9 @@ def dig(item: Any, path: str) -> Any:
 
 def make(config: IntakeConfig, fetcher: Fetcher, env: Mapping[str, str], now: dt.datetime) -> Source:
     """The configured source, its settings validated."""
-    from intake.sources import formspree, jsonapi, netlify
+    from intake.sources import formspree, jsonapi, netlify, receiver
 
-    modules = {"netlify": netlify, "formspree": formspree, "json": jsonapi}
+    modules = {"netlify": netlify, "formspree": formspree, "json": jsonapi, "receiver": receiver}
     module = modules[config.source]
     check_keys(config.source_settings, module.SETTINGS, f"intake.{config.source}")
     return module.build(config.source_settings, fetcher, env, now)

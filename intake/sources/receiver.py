@@ -1,0 +1,73 @@
+"""The city's own receiver (`python -m intake receive`): cursor pages, deleted there once stored here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator, Mapping
+
+from intake.config import text
+from intake.errors import ConfigError
+from intake.http import Fetcher, FetchError
+from intake.receiver.settings import SETTINGS, WHERE
+from intake.sources import Submission, flatten, token, utc_iso
+
+
+class Receiver:
+    """Pages by the last id seen (ids only grow), so new submissions never shift a page."""
+
+    name = "receiver"
+
+    def __init__(self, fetcher: Fetcher, *, url: str, secret: str, per_page: int, can_delete: bool,
+                 now: dt.datetime) -> None:
+        self.fetcher, self.url, self.per_page, self.can_delete, self.now = fetcher, url, per_page, can_delete, now
+        self.headers = {"Authorization": f"Bearer {secret}", "User-Agent": "zukunftsthemen-intake"}
+
+    def pages(self) -> Iterator[list[Submission]]:
+        """Every waiting submission, oldest first."""
+        after = 0
+        while True:
+            body, _ = self.fetcher.get_json(f"{self.url}/api/submissions",
+                                            params={"after": after, "limit": self.per_page}, headers=self.headers)
+            items = body.get("submissions") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise FetchError(f"{self.url}/api/submissions: expected an object with a `submissions` list")
+            batch = [self.parse(item) for item in items]
+            yield batch
+            if not body.get("next") or not batch:
+                return
+            last = max(int(s.source_id or 0) for s in batch)
+            if last <= after:  # the cursor must move forward, else the same page would come back forever
+                raise FetchError(f"{self.url}/api/submissions: the page after {after} does not advance")
+            after = last
+
+    def parse(self, item: Any) -> Submission:
+        """One stored submission; the id is the receiver's row id, so the key is `receiver-<id>`."""
+        if not isinstance(item, dict) or not isinstance(item.get("id"), int) or isinstance(item.get("id"), bool) \
+                or item["id"] < 1 or not isinstance(item.get("data"), dict):
+            raise FetchError(f"{self.url}: unexpected submission in the receiver's answer")
+        data = {str(k): flatten(v) for k, v in item["data"].items()}
+        return Submission(key=f"receiver-{item['id']}", source=self.name, source_id=str(item["id"]),
+                          date=utc_iso(item.get("received_at"), self.now), data=data)
+
+    def delete(self, submission: Submission) -> None:
+        """DELETE it at the receiver; the caller guarantees it is already in the inbox."""
+        self.fetcher.delete(f"{self.url}/api/submissions/{submission.source_id}", headers=self.headers)
+
+
+def build(settings: Mapping[str, Any], fetcher: Fetcher, env: Mapping[str, str], now: dt.datetime) -> Receiver:
+    """Validate what a pull needs of `intake.receiver`: its address and the token."""
+    url = text(settings, "url", None, WHERE)
+    if not url or not url.startswith(("https://", "http://")):
+        raise ConfigError(f"{WHERE}.url: required for `pull`: the receiver's address, e.g. "
+                          "https://kommentare.stadt.example")
+    flag = settings.get("delete_after_pull", True)
+    if not isinstance(flag, bool):
+        raise ConfigError(f"{WHERE}.delete_after_pull: expected true or false, got {flag!r}")
+    per_page = settings.get("per_page", 500)
+    if isinstance(per_page, bool) or not isinstance(per_page, int) or not 1 <= per_page <= 5000:
+        raise ConfigError(f"{WHERE}.per_page: expected 1..5000, got {per_page!r}")
+    return Receiver(fetcher, url=url.rstrip("/"), secret=token(settings, WHERE, "INTAKE_RECEIVER_TOKEN", env) or "",
+                    per_page=per_page, can_delete=flag, now=now)
+
+
+__all__ = ["SETTINGS", "Receiver", "build"]
