@@ -9,7 +9,7 @@ from . import schema as s
 from .errors import Problems
 from .source import SourceError, read_yaml
 
-FORM_PROVIDERS = ("netlify", "formspree", "url")
+FORM_PROVIDERS = ("netlify", "formspree", "receiver", "url")
 
 RULES: dict[str, s.Rule] = {
     "title": s.text(required=True, example="Zukunftsthemen Jena"),
@@ -29,6 +29,7 @@ RULES: dict[str, s.Rule] = {
     "responsible": s.struct(name=s.text(), address=s.text()),
     "privacy": s.struct(
         dpo_contact=s.text(), supervisory_authority=s.text(), cdn=s.text(), form_processor=s.text(),
+        transfer_basis=s.text(),  # the legal basis of a transfer to a US form processor, as the DPO words it
     ),
     "accessibility": s.struct(
         status=s.text(), evaluated_on=s.DATE, contact=s.text(),
@@ -75,8 +76,10 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
     if form["provider"] == "formspree" and not form["formspree_id"]:
         v.error(("form",), "form.provider is formspree but form.formspree_id is missing",
                 "copy the id from your Formspree form's address (…/f/<id>)")
-    if form["provider"] == "url" and not form["action"]:
-        v.error(("form",), "form.provider is url but form.action is missing", "give the address the form posts to")
+    if form["provider"] in ("url", "receiver") and not form["action"]:
+        v.error(("form",), f"form.provider is {form['provider']} but form.action is missing",
+                "give the address the form posts to" if form["provider"] == "url" else
+                "the receiver's public address with /kommentar, e.g. https://kommentare.stadt.example/kommentar")
     if config["base_url"]:
         config["base_url"] = config["base_url"].rstrip("/")
     config["intake"] = config["intake"] or {}
