@@ -6,6 +6,7 @@ import datetime as dt
 import hmac
 import json
 import logging
+import re
 from http import HTTPStatus
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qs, quote
@@ -16,6 +17,7 @@ from intake.receiver.guard import RateLimit, client_address, same_site
 from intake.receiver.settings import ReceiverConfig
 from intake.receiver.store import Store
 
+ID = re.compile(r"^[0-9a-f]{24}\Z")
 LOG = logging.getLogger("intake.receiver")  # counts and ids only: never an address, name or text
 StartResponse = Callable[..., Any]
 Headers = list[tuple[str, str]]
@@ -74,7 +76,7 @@ class Receiver:
         except Refusal as refusal:
             return self.refuse(start, refusal)
         number = self.store.add(fields, self.now().strftime("%Y-%m-%dT%H:%M:%SZ"))  # durable before the 303
-        LOG.info("accepted submission %d", number)
+        LOG.info("accepted submission %s", number)
         target = f"{self.config.base_url}/danke/?thema={quote(fields['topic'])}"
         start("303 See Other", [("Location", target), ("Content-Length", "0"), *SECURITY])
         return [b""]
@@ -93,11 +95,11 @@ class Receiver:
             except ValueError:
                 return self.json(start, 400, {"error": "after and limit must be integers"})
             items = self.store.page(after, size)
-            following = f"/api/submissions?after={items[-1]['id']}&limit={size}" if len(items) == size else None
+            following = f"/api/submissions?after={items[-1]['seq']}&limit={size}" if len(items) == size else None
             return self.json(start, 200, {"submissions": items, "next": following})
         number = path.rsplit("/", 1)[-1]
-        if method == "DELETE" and number.isdigit() and path == f"/api/submissions/{number}":
-            gone = self.store.delete([int(number)])
+        if method == "DELETE" and ID.match(number) and path == f"/api/submissions/{number}":
+            gone = self.store.delete([number])
             LOG.info("pull API: deleted submission %s", number)
             return self.json(start, 200 if gone else 404, {"deleted": gone})
         return self.json(start, 405 if path == "/api/submissions" else 404, {"error": "no such API call"})

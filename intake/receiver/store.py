@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from pathlib import Path
@@ -11,9 +12,11 @@ from typing import Any, Iterable, Mapping
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so an inbox key names one submission forever
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the pull's cursor: only grows
+    id TEXT NOT NULL UNIQUE,                -- random, so an inbox key names one submission forever,
+                                            -- even after the file is restored from a backup
     received_at TEXT NOT NULL,
-    data TEXT NOT NULL                     -- the posted fields as JSON
+    data TEXT NOT NULL                      -- the posted fields as JSON
 )
 """
 
@@ -40,22 +43,23 @@ class Store:
             self._local.db = db
         return db
 
-    def add(self, data: Mapping[str, str], received_at: str) -> int:
+    def add(self, data: Mapping[str, str], received_at: str) -> str:
         """Store one submission; returns its id once it is durable."""
-        cursor = self._connect().execute("INSERT INTO submissions (received_at, data) VALUES (?, ?)",
-                                         (received_at, json.dumps(dict(data), ensure_ascii=False)))
-        return int(cursor.lastrowid or 0)
+        uid = secrets.token_hex(12)
+        self._connect().execute("INSERT INTO submissions (id, received_at, data) VALUES (?, ?, ?)",
+                                (uid, received_at, json.dumps(dict(data), ensure_ascii=False)))
+        return uid
 
     def page(self, after: int, limit: int) -> list[dict[str, Any]]:
-        """Up to limit submissions with an id above after, oldest first."""
-        rows = self._connect().execute("SELECT id, received_at, data FROM submissions WHERE id > ? ORDER BY id "
-                                       "LIMIT ?", (after, limit)).fetchall()
-        return [{"id": row[0], "received_at": row[1], "data": json.loads(row[2])} for row in rows]
+        """Up to limit submissions past the cursor after, oldest first."""
+        rows = self._connect().execute("SELECT seq, id, received_at, data FROM submissions WHERE seq > ? "
+                                       "ORDER BY seq LIMIT ?", (after, limit)).fetchall()
+        return [{"seq": row[0], "id": row[1], "received_at": row[2], "data": json.loads(row[3])} for row in rows]
 
-    def delete(self, ids: Iterable[int]) -> int:
+    def delete(self, ids: Iterable[str]) -> int:
         """Remove pulled submissions (their personal data leaves the server); returns how many were there."""
         db = self._connect()
-        wanted = [(int(i),) for i in ids]
+        wanted = [(str(i),) for i in ids]
         db.execute("BEGIN IMMEDIATE")
         try:
             before = db.total_changes

@@ -8,6 +8,7 @@ from typing import Any, Iterator, Mapping
 from intake.config import text
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
+from intake.receiver.app import ID
 from intake.receiver.settings import SETTINGS, WHERE
 from intake.sources import Submission, flatten, token, utc_iso
 
@@ -35,15 +36,15 @@ class Receiver:
             yield batch
             if not body.get("next") or not batch:
                 return
-            last = max(int(s.source_id or 0) for s in batch)
+            last = max(int(item["seq"]) for item in items)
             if last <= after:  # the cursor must move forward, else the same page would come back forever
                 raise FetchError(f"{self.url}/api/submissions: the page after {after} does not advance")
             after = last
 
     def parse(self, item: Any) -> Submission:
-        """One stored submission; the id is the receiver's row id, so the key is `receiver-<id>`."""
-        if not isinstance(item, dict) or not isinstance(item.get("id"), int) or isinstance(item.get("id"), bool) \
-                or item["id"] < 1 or not isinstance(item.get("data"), dict):
+        """One stored submission; its id is random hex, so the key is `receiver-<id>`."""
+        if not isinstance(item, dict) or not ID.match(str(item.get("id"))) or not isinstance(item.get("data"), dict) \
+                or not isinstance(item.get("seq"), int) or isinstance(item.get("seq"), bool):
             raise FetchError(f"{self.url}: unexpected submission in the receiver's answer")
         data = {str(k): flatten(v) for k, v in item["data"].items()}
         return Submission(key=f"receiver-{item['id']}", source=self.name, source_id=str(item["id"]),
