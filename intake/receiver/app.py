@@ -97,12 +97,28 @@ class Receiver:
             items = self.store.page(after, size)
             following = f"/api/submissions?after={items[-1]['seq']}&limit={size}" if len(items) == size else None
             return self.json(start, 200, {"submissions": items, "next": following})
+        if path == "/api/submissions/delete" and method == "POST":
+            return self.delete_many(environ, start)
         number = path.rsplit("/", 1)[-1]
         if method == "DELETE" and ID.match(number) and path == f"/api/submissions/{number}":
             gone = self.store.delete([number])
             LOG.info("pull API: deleted submission %s", number)
             return self.json(start, 200 if gone else 404, {"deleted": gone})
         return self.json(start, 405 if path == "/api/submissions" else 404, {"error": "no such API call"})
+
+    def delete_many(self, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
+        """POST {"ids": [...]}: delete a pulled batch in one transaction, then truncate the log."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            ids = json.loads(environ["wsgi.input"].read(length) if 0 < length <= 1 << 20 else b"null")["ids"]
+        except (ValueError, TypeError, KeyError):
+            return self.json(start, 400, {"error": "expected {\"ids\": [...]} of at most 1 MiB"})
+        if not isinstance(ids, list) or not all(isinstance(i, str) and ID.match(i) for i in ids):
+            return self.json(start, 400, {"error": "ids must be submission ids"})
+        gone = self.store.delete(ids)
+        self.store.checkpoint()
+        LOG.info("pull API: deleted %d of %d submissions", gone, len(ids))
+        return self.json(start, 200, {"deleted": gone})
 
     def refuse(self, start: StartResponse, refusal: Refusal, extra: Headers | None = None) -> Iterable[bytes]:
         """A refusal page; logged by status only."""

@@ -50,6 +50,12 @@ class Receiver:
         return Submission(key=f"receiver-{item['id']}", source=self.name, source_id=str(item["id"]),
                           date=utc_iso(item.get("received_at"), self.now), data=data)
 
+    def delete_many(self, submissions: list[Submission]) -> int:
+        """Delete a batch at the receiver in one request (it also truncates its log); returns how many."""
+        body, _ = self.fetcher.request("POST", f"{self.url}/api/submissions/delete", headers=self.headers,
+                                       json={"ids": [s.source_id for s in submissions]})
+        return len(submissions)
+
     def delete(self, submission: Submission) -> None:
         """DELETE it at the receiver; the caller guarantees it is already in the inbox."""
         self.fetcher.delete(f"{self.url}/api/submissions/{submission.source_id}", headers=self.headers)
