@@ -26,6 +26,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--drafts", action="store_true", help="include topics marked draft: true")
     parser.add_argument("--port", type=int, default=8000, help="serve: port on 127.0.0.1 (default 8000)")
     parser.add_argument("--no-vnu", action="store_true", help="check: skip the HTML validator (faster)")
+    parser.add_argument("--release", action="store_true",
+                        help="check: also fail on what makes the site unfit to publish (deploys run this)")
     args = parser.parse_args(argv)
     if not (args.root / "content").is_dir():
         parser.error(f"{args.root} has no content/ folder; pass --root with the site's folder")
@@ -44,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve(args.root, args.out, port=args.port, today=args.today, drafts=args.drafts)
     if args.command == "check":
         from sitegen.check import run_check
-        return run_check(args.root, today=args.today, vnu=not args.no_vnu)
+        return run_check(args.root, today=args.today, vnu=not args.no_vnu, release=args.release)
     try:
         report = build(args.root, args.out, today=args.today, drafts=args.drafts)
     except BuildError as exc:
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{len(report.removed)} removed.")
     from sitegen.config import load_config, missing_facts
     from sitegen.errors import Problems
-    todo = missing_facts(load_config(args.root, Problems(args.root)))
+    todo = missing_facts(load_config(args.root, Problems(args.root)), args.root)
     if todo:
         print(f"Note: {len(todo)} facts in content/site.yaml are still empty (never made up); "
               "`python build.py check` lists them.")

@@ -63,6 +63,14 @@ class Inbox:
         self.put(entry)
         return True
 
+    def add_many(self, entries: list[Entry]) -> int:
+        """Store the new ones of several entries with one flush to disk; returns how many were new."""
+        new = {e.key: e for e in entries if not self.has(e.key)}  # keys checked (as paths) by has()
+        if new:
+            self.ensure()
+            files.write_many(self.path, [(f"{key}.yaml", entry.to_dict()) for key, entry in new.items()])
+        return len(new)
+
     def keys(self) -> list[str]:
         """Every stored key, sorted."""
         if not self.path.is_dir():

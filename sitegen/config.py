@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from . import schema as s
 from .errors import Problems
@@ -86,13 +86,30 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
     return config
 
 
-def missing_facts(config: dict[str, Any]) -> list[str]:
-    """The facts from FACTS that site.yaml leaves empty, as to-do lines."""
+def missing_facts(config: dict[str, Any], root: Path | None = None) -> list[str]:
+    """The facts from FACTS that site.yaml leaves empty, as to-do lines (with the line, given the root)."""
+    lines = fact_lines(root) if root is not None else {}
     todo = []
     for key, why in FACTS.items():
         value: Any = config
         for part in key.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if value in (None, ""):
-            todo.append(f"content/site.yaml: '{key}' is not filled in: {why}")
+            where = f"content/site.yaml:{lines[key]}" if key in lines else "content/site.yaml"
+            todo.append(f"{where}: '{key}' is not filled in: {why}")
     return todo
+
+
+def fact_lines(root: Path, keys: Iterable[str] = FACTS) -> dict[str, int]:
+    """The line of each dotted key in site.yaml (the nearest group's line where the key itself is missing)."""
+    try:
+        lines = read_yaml(Path(root) / "content" / "site.yaml").lines
+    except (SourceError, OSError):
+        return {}
+    found = {}
+    for key in keys:
+        parts = tuple(key.split("."))
+        line = next((lines.get(parts[:n]) for n in range(len(parts), 0, -1) if lines.get(parts[:n])), None)
+        if line:
+            found[key] = line
+    return found
