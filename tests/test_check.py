@@ -74,7 +74,7 @@ def test_check_lists_the_seed_topics_missing_facts_as_todos() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "content/themen/digital-stadt-jena.md: the interview 'Ein Interview mit dem Themenpaten' has no url yet" in proc.stdout
     assert "the document 'Unsere bisherigen Überlegungen" in proc.stdout
-    assert "content/site.yaml: 'operator.name' is not filled in" in proc.stdout
+    assert "content/site.yaml:15: 'operator.name' is not filled in" in proc.stdout
 
 
 def test_the_real_site_is_valid_html(tmp_path: Path) -> None:
