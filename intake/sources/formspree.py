@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, Iterator, Mapping
 
 from intake.config import number, text
+from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import PageGuard, Submission, flatten, stable_key, token, utc_date
+from intake.sources import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "form_id", "token_env", "limit", "since")
 WHERE = "intake.formspree"

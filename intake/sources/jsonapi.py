@@ -8,9 +8,10 @@ from typing import Any, Iterator, Mapping
 import httpx
 
 from intake.config import mapping, text
+from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError, same_origin, shown
-from intake.sources import PageGuard, Submission, dig, flatten, stable_key, token, utc_date
+from intake.sources import PageGuard, Submission, dig, flatten, stable_key, token
 
 SETTINGS = ("url", "token_env", "items", "id_field", "date_field", "next_field", "fields")
 WHERE = "intake.json"
