@@ -73,6 +73,8 @@ def test_netlify_link_header_to_another_host_is_not_followed(site: Path, env: di
         def script(h: Scripted) -> None:
             if h.path.endswith("/forms"):
                 h.json([{"id": "form-1", "name": "kommentare"}])
+            elif len(good.seen) > 30:  # bounded, so a client that loops still ends
+                h.json([])
             else:
                 h.json([submission(1)], link=f'<{evil.url}/api/v1/forms/form-1/submissions?page=2>; rel="next"')
 
