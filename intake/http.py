@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import threading
 import time
 from typing import Any, Callable, Mapping
 
@@ -92,8 +93,7 @@ class Fetcher:
         request = self.client.build_request(method, url, params=params, headers=headers,
                                             timeout=timeout(self.policy, ends - self.clock()))
         try:
-            # Never follow redirects: the token must not travel to wherever a Location points.
-            response = self.client.send(request, stream=True, follow_redirects=False)
+            response = self.headers_by(request, ends, what)
         except httpx.TimeoutException:
             if self.clock() >= ends:
                 raise self.out_of_time(what, ends) from None
@@ -103,6 +103,32 @@ class Fetcher:
         finally:
             response.close()
         return response, body
+
+    def headers_by(self, request: httpx.Request, ends: float, what: str) -> httpx.Response:
+        """Send and wait for the headers, at most until `ends`: a read timeout restarts with every dripped byte."""
+        box: dict[str, Any] = {}
+        late = threading.Event()
+
+        def work() -> None:
+            try:
+                # Never follow redirects: the token must not travel to wherever a Location points.
+                box["response"] = self.client.send(request, stream=True, follow_redirects=False)
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+            if late.is_set() and "response" in box:
+                box["response"].close()  # nobody waits for it any more
+
+        worker = threading.Thread(target=work, name="intake-fetch", daemon=True)
+        worker.start()
+        worker.join(max(0.0, ends - self.clock()))
+        if worker.is_alive():
+            late.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
+            if "response" in box:  # it finished just now, after the worker looked at `late`
+                box["response"].close()
+            raise self.out_of_time(what, ends)
+        if "error" in box:
+            raise box["error"]
+        return box["response"]
 
     def read(self, response: httpx.Response, what: str, ends: float) -> bytes:
         """The (decoded) body, refused as soon as it passes max_bytes or the deadline."""

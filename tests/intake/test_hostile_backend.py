@@ -6,6 +6,7 @@ import gzip
 import json
 import random
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -152,6 +153,28 @@ def test_a_dripping_body_hits_the_request_deadline(site: Path, env: dict[str, st
     with running(lambda h: h.stream(drip(400), pause=0.05, content_length="400")) as server:
         result = json_cli(site, env, f"{server.url}/feed", request_deadline=0.5, retries=3)("pull")
         assert server.hung_up.wait(10)
+    assert result.code == 1 and "intake.http.request_deadline (0.5 s)" in one_error_line(result.err)
+    assert server.sent < 400 and len(server.seen) == 1
+
+
+def drip_headers(h: Scripted) -> None:
+    """A status line, then a header one byte at a time: every read gets a byte, so no read timeout fires."""
+    try:
+        h.wfile.write(b"HTTP/1.1 200 OK\r\nx-pad: ")
+        for _ in range(400):
+            h.wfile.write(b"a")
+            h.wfile.flush()
+            h.server.sent += 1
+            time.sleep(0.05)
+        h.wfile.write(b"\r\ncontent-length: 2\r\n\r\n[]")
+    except (BrokenPipeError, ConnectionResetError):
+        h.server.hung_up.set()
+    h.close_connection = True
+
+
+def test_dripping_headers_hit_the_request_deadline_too(site: Path, env: dict[str, str]) -> None:
+    with running(drip_headers) as server:
+        result = json_cli(site, env, f"{server.url}/feed", request_deadline=0.5, retries=3)("pull")
     assert result.code == 1 and "intake.http.request_deadline (0.5 s)" in one_error_line(result.err)
     assert server.sent < 400 and len(server.seen) == 1
 
