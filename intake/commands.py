@@ -52,6 +52,8 @@ def pull(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     rt.say(f"pull from {config.source}: {result.seen} read, {result.added} new "
            f"({result.spam} spam, {result.invalid} invalid), {result.deleted} deleted at the backend, "
            f"{fetcher.retried} retries; inbox: {config.inbox}")
+    for conflict in result.conflicts:
+        rt.warn(f"warning: {conflict} arrived again with different content; stored apart, marked invalid")
     if result.error:
         rt.warn(f"error: {result.error}")
         rt.warn(f"kept the {result.added} new entries; run `python -m intake pull` again to continue")

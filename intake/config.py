@@ -46,6 +46,10 @@ class HttpPolicy:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
     max_wait: float = 300.0  # longest rate-limit wait we accept before giving up
+    max_bytes: int = 32 * 1024 * 1024  # largest response body read (decoded); a bigger one ends the run
+    request_deadline: float = 60.0  # one request, body included: `timeout` is per read, a drip resets it
+    pull_deadline: float = 900.0  # the whole pull, retries and waits included (it holds the inbox lock)
+    max_pages: int = 10_000  # more pages than this is a pagination loop, not a backlog
 
 
 @dataclass(frozen=True)
@@ -189,9 +193,14 @@ def parse_limits(raw: Mapping[str, Any]) -> Limits:
 
 def parse_http(raw: Mapping[str, Any]) -> HttpPolicy:
     """The `intake.http` mapping (timeouts in seconds)."""
-    fields = ("timeout", "connect_timeout", "retries", "backoff_base", "backoff_max", "max_wait")
+    fields = ("timeout", "connect_timeout", "retries", "backoff_base", "backoff_max", "max_wait", "max_bytes",
+              "request_deadline", "pull_deadline", "max_pages")
     check_keys(raw, fields, "intake.http")
-    values = {k: number(raw, k, getattr(HttpPolicy(), k), "intake.http", integer=(k == "retries")) for k in raw}
+    counts = ("retries", "max_bytes", "max_pages")
+    values = {k: number(raw, k, getattr(HttpPolicy(), k), "intake.http", integer=(k in counts)) for k in raw}
+    for key in ("max_bytes", "request_deadline", "pull_deadline", "max_pages"):
+        if key in values and values[key] <= 0:
+            raise ConfigError(f"intake.http.{key}: must be more than 0")
     return HttpPolicy(**values)
 
 

@@ -1,9 +1,11 @@
-"""A retrying JSON fetcher around an injected httpx.Client."""
+"""A retrying JSON fetcher around an injected httpx.Client: bounded in time and size, redirects refused."""
 
 from __future__ import annotations
 
 import email.utils
+import json
 import random
+import threading
 import time
 from typing import Any, Callable, Mapping
 
@@ -17,9 +19,22 @@ class FetchError(RunError):
     """The backend kept failing (or refused us); the run ends with exit 1."""
 
 
-def timeout(policy: HttpPolicy) -> httpx.Timeout:
-    """Explicit timeouts: httpx' default of 5 s everywhere is no policy."""
-    return httpx.Timeout(policy.timeout, connect=policy.connect_timeout)
+def timeout(policy: HttpPolicy, left: float | None = None) -> httpx.Timeout:
+    """Explicit timeouts, never longer than the time left (httpx' default of 5 s everywhere is no policy)."""
+    read = policy.timeout if left is None else max(0.001, min(policy.timeout, left))
+    connect = policy.connect_timeout if left is None else max(0.001, min(policy.connect_timeout, left))
+    return httpx.Timeout(read, connect=connect)
+
+
+def same_origin(first: str | httpx.URL, second: str | httpx.URL) -> bool:
+    """Same scheme, host and port: where a token may be sent again."""
+    a, b = httpx.URL(str(first)), httpx.URL(str(second))
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+def shown(value: str, limit: int = 200) -> str:
+    """A backend-supplied string safe for one terminal line (no control characters, bounded)."""
+    return "".join(c if c.isprintable() else "?" for c in value[:limit]) + ("…" if len(value) > limit else "")
 
 
 class Fetcher:
@@ -34,6 +49,8 @@ class Fetcher:
         self.rng = rng or random.Random()
         self.requests = 0
         self.retried = 0
+        # One Fetcher serves one pull, so the pull's deadline starts now.
+        self.pull_ends = clock() + policy.pull_deadline
 
     def backoff(self, attempt: int) -> float:
         """Capped exponential backoff with jitter (half fixed, half random) so clients spread out."""
@@ -58,19 +75,101 @@ class Fetcher:
         # Netlify and GitHub send an epoch time; small values are a delay in seconds.
         return max(0.0, value - self.clock()) if value > 1e9 else value
 
+    def out_of_time(self, what: str, ends: float) -> FetchError:
+        """The error for a request or pull that ran past its deadline."""
+        if ends >= self.pull_ends:
+            return FetchError(f"{what}: the pull took longer than intake.http.pull_deadline "
+                              f"({self.policy.pull_deadline:g} s); what was stored is kept, run pull again")
+        return FetchError(f"{what}: no complete answer within intake.http.request_deadline "
+                          f"({self.policy.request_deadline:g} s); the backend stalls or drips its answer")
+
+    def send(self, method: str, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
+             read_body: Callable[[httpx.Response], bool]) -> tuple[httpx.Response, bytes]:
+        """One attempt, streamed: the body is read only if wanted, and only up to the size and time limits."""
+        ends = min(self.clock() + self.policy.request_deadline, self.pull_ends)
+        what = f"{method} {shown(url)}"
+        if self.clock() >= ends:
+            raise self.out_of_time(what, ends)
+        request = self.client.build_request(method, url, params=params, headers=headers,
+                                            timeout=timeout(self.policy, ends - self.clock()))
+        try:
+            response = self.headers_by(request, ends, what)
+        except httpx.TimeoutException:
+            if self.clock() >= ends:
+                raise self.out_of_time(what, ends) from None
+            raise
+        try:
+            body = self.read(response, what, ends) if read_body(response) else b""
+        finally:
+            response.close()
+        return response, body
+
+    def headers_by(self, request: httpx.Request, ends: float, what: str) -> httpx.Response:
+        """Send and wait for the headers, at most until `ends`: a read timeout restarts with every dripped byte."""
+        box: dict[str, Any] = {}
+        late = threading.Event()
+
+        def work() -> None:
+            try:
+                # Never follow redirects: the token must not travel to wherever a Location points.
+                box["response"] = self.client.send(request, stream=True, follow_redirects=False)
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+            if late.is_set() and "response" in box:
+                box["response"].close()  # nobody waits for it any more
+
+        worker = threading.Thread(target=work, name="intake-fetch", daemon=True)
+        worker.start()
+        worker.join(max(0.0, ends - self.clock()))
+        if worker.is_alive():
+            late.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
+            if "response" in box:  # it finished just now, after the worker looked at `late`
+                box["response"].close()
+            raise self.out_of_time(what, ends)
+        if "error" in box:
+            raise box["error"]
+        return box["response"]
+
+    def read(self, response: httpx.Response, what: str, ends: float) -> bytes:
+        """The (decoded) body, refused as soon as it passes max_bytes or the deadline."""
+        cap = self.policy.max_bytes
+        declared = response.headers.get("content-length", "").strip()
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(f"{what}: the response announces {int(declared)} bytes, more than "
+                             f"intake.http.max_bytes ({cap}); not read")
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{what}: the response is larger than intake.http.max_bytes ({cap} bytes); "
+                                     "stopped reading")
+                chunks.append(chunk)
+                if self.clock() >= ends:
+                    raise self.out_of_time(what, ends)
+        except httpx.TimeoutException:
+            if self.clock() >= ends:
+                raise self.out_of_time(what, ends) from None
+            raise
+        return b"".join(chunks)
+
     def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, want_json: bool = True,
                 ok_statuses: tuple[int, ...] = ()) -> tuple[Any, httpx.Response]:
         """Send one request, retrying what is worth retrying; returns (decoded JSON or None, response)."""
         problem = ""
+
+        def wanted(response: httpx.Response) -> bool:
+            return want_json and response.status_code not in ok_statuses and 200 <= response.status_code < 300
+
         for attempt in range(self.policy.retries + 1):
             self.requests += 1
             wait = self.backoff(attempt)
             try:
-                response = self.client.request(method, url, params=params, headers=headers,
-                                               timeout=timeout(self.policy))
-            except httpx.TransportError as exc:
-                # Connection resets, timeouts and bodies cut short (RemoteProtocolError) are transient.
+                response, body = self.send(method, url, params, headers, wanted)
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                # Resets, timeouts, bodies cut short (RemoteProtocolError) and broken gzip are transient.
                 problem = f"{type(exc).__name__}: {exc or 'no detail'}"
             else:
                 code = response.status_code
@@ -80,24 +179,30 @@ class Fetcher:
                     wait = self.rate_limit_wait(response, attempt)
                     problem = f"rate limited (HTTP 429), asked to wait {wait:.0f} s"
                     if wait > self.policy.max_wait:
-                        raise FetchError(f"{method} {url}: {problem}, more than intake.http.max_wait; "
+                        raise FetchError(f"{method} {shown(url)}: {problem}, more than intake.http.max_wait; "
                                          "run pull again later")
                 elif code >= 500:
                     problem = f"HTTP {code}"
                 elif code >= 400:
-                    raise FetchError(f"{method} {url}: HTTP {code}{hint(code)}")
+                    raise FetchError(f"{method} {shown(url)}: HTTP {code}{hint(code)}")
+                elif 300 <= code < 400:
+                    raise FetchError(f"{method} {shown(url)}: HTTP {code} redirect to "
+                                     f"{shown(response.headers.get('location', '?'))} not followed (the token "
+                                     "goes only to the configured host); put the new address in the config")
                 elif not want_json:
                     return None, response
                 else:
                     try:
-                        return response.json(), response
+                        return json.loads(body), response
                     except ValueError:
                         problem = "truncated or malformed JSON body"
             if attempt == self.policy.retries:
                 break
+            if self.clock() + wait >= self.pull_ends:
+                raise self.out_of_time(f"{method} {shown(url)}", self.pull_ends)
             self.retried += 1
             self.sleep(wait)
-        raise FetchError(f"{method} {url}: giving up after {self.policy.retries + 1} attempts; last problem: "
+        raise FetchError(f"{method} {shown(url)}: giving up after {self.policy.retries + 1} attempts; last problem: "
                          f"{problem}")
 
     def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,13 +26,14 @@ class PullResult:
     invalid: int
     deleted: int
     error: str | None = None
+    conflicts: tuple[str, ...] = ()  # keys that arrived again with other content (stored under a derived key)
 
 
 def to_entry(sub: Submission, config: IntakeConfig, known: set[str], duplicates: dict[str, str], key: bytes,
              received: str) -> Entry:
     """Normalise, validate and spam-check one submission into a new inbox entry."""
     fields, personal, notes = validate.normalise(sub.data)
-    problems = notes + validate.check(fields, personal, config.limits, known)
+    problems = list(sub.problems) + notes + validate.check(fields, personal, config.limits, known)
     print_ = spam.fingerprint(fields)
     reasons = spam.reasons(fields, personal, sub.date, config.spam, duplicates.get(print_))
     if sub.flagged_spam:
@@ -41,12 +44,42 @@ def to_entry(sub: Submission, config: IntakeConfig, known: set[str], duplicates:
                  spam_reasons=tuple(reasons), invalid=tuple(problems))
 
 
+def differs(sub: Submission, stored: Entry) -> bool:
+    """Whether a known key came back with other content; erased or purged text cannot be compared, so never."""
+    if stored.status == "erased" or not stored.fields:
+        return False  # an erasure is final: its key is never "new content"
+    fields, personal, _ = validate.normalise(sub.data)
+    if fields != dict(stored.fields):
+        return True
+    return stored.purged_at is None and personal != dict(stored.personal)
+
+
+def variant(sub: Submission) -> Submission:
+    """The same submission under `<key>-v<hash8>` of its content, flagged: one id, two contents."""
+    basis = json.dumps(dict(sub.data), sort_keys=True, ensure_ascii=False)
+    digest = hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    problem = f"duplicate id: {sub.key} arrived again with different content (check both before publishing)"
+    return Submission(key=f"{sub.key[:54]}-v{digest}", source=sub.source, source_id=sub.source_id, date=sub.date,
+                      data=sub.data, flagged_spam=sub.flagged_spam, problems=(*sub.problems, problem))
+
+
+def placed(sub: Submission, inbox: Inbox) -> tuple[Submission, bool]:
+    """Where sub belongs (itself or its flagged variant) and whether that is already stored."""
+    if not inbox.has(sub.key):
+        return sub, False
+    if not differs(sub, inbox.get(sub.key)):
+        return sub, True
+    other = variant(sub)
+    return other, inbox.has(other.key)
+
+
 def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt.datetime,
          progress: Callable[[str], None] = lambda line: None) -> PullResult:
     """Exactly once: an entry is on disk (fsynced) before anything is deleted at the backend."""
     received = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     seen = added = flagged = invalid = deleted = 0
     error = None
+    conflicts: list[str] = []
     with inbox.lock():
         files.clean_temps(inbox.path)
         known = topics.known(config.root)
@@ -54,17 +87,20 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
         safe: dict[str, Submission] = {}
         try:
             for page in source.pages():
-                for sub in page:
+                for delivered in page:
+                    sub, stored = placed(delivered, inbox)
                     if sub.key in safe:
                         continue  # the same submission on two pages (new ones shifted the offsets)
                     seen += 1
-                    if not inbox.has(sub.key):
+                    if not stored:
                         entry = to_entry(sub, config, known, duplicates, key, received)
                         inbox.add(entry)
                         duplicates.setdefault(entry.fingerprint or "", entry.key)
                         added += 1
                         flagged += entry.status == "spam"
                         invalid += bool(entry.invalid)
+                        if sub.key != delivered.key:
+                            conflicts.append(delivered.key)
                     safe[sub.key] = sub
                 progress(f"{seen} submissions read, {added} new")
             if source.can_delete:
@@ -74,4 +110,5 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
                     deleted += 1
         except FetchError as exc:
             error = str(exc)
-    return PullResult(seen=seen, added=added, spam=flagged, invalid=invalid, deleted=deleted, error=error)
+    return PullResult(seen=seen, added=added, spam=flagged, invalid=invalid, deleted=deleted, error=error,
+                      conflicts=tuple(conflicts))

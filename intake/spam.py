@@ -52,7 +52,10 @@ def too_fast(loaded: str, date: str, minimum: float) -> list[str]:
             raise ValueError(loaded)
     except ValueError:
         return ["too-fast: form_loaded_at is not a number"]
-    submitted = dt.datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp() + 1
+    try:
+        submitted = dt.datetime.fromisoformat(date.replace("Z", "+00:00")).timestamp() + 1
+    except (ValueError, OverflowError):
+        return []  # an unreadable date (from an old version) says nothing about speed
     seconds = submitted - loaded_at
     if seconds < minimum:
         return [f"too-fast: sent {max(seconds, 0):.1f} s after the page loaded (minimum {minimum:g} s)"]

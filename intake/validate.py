@@ -57,6 +57,18 @@ def controls(value: str, allowed: str = "") -> bool:
     return any(forbidden(c) and c not in allowed for c in value)
 
 
+def web_address(url: str) -> bool:
+    """An absolute http(s) URL with a plain host: browsers read `\\` as `/` and hide a host behind `user@`."""
+    if controls(url) or any(c in url for c in " \\"):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an unbalanced [ in the host
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host) and "@" not in parts.netloc
+
+
 def check(fields: Mapping[str, str], personal: Mapping[str, str], limits: Limits, topics: set[str]) -> list[str]:
     """Reasons this submission can never be published as it stands."""
     problems: list[str] = []
@@ -81,8 +93,7 @@ def check(fields: Mapping[str, str], personal: Mapping[str, str], limits: Limits
         problems.append("email: not a valid e-mail address")
     website = personal.get("website", "")
     if website:
-        parts = urlsplit(website) if not controls(website) and " " not in website else None
-        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        if not web_address(website):
             problems.append("website: not an http(s) URL")
         elif len(website) > limits.website:
             problems.append(f"website: longer than {limits.website} characters")

@@ -11,7 +11,7 @@ from typing import Any, Iterator, Mapping, Protocol
 
 from intake.config import IntakeConfig, check_keys, text
 from intake.errors import ConfigError
-from intake.http import Fetcher
+from intake.http import Fetcher, FetchError
 
 RAW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
@@ -26,6 +26,7 @@ class Submission:
     date: str
     data: Mapping[str, str] = field(default_factory=dict)
     flagged_spam: bool = False  # the backend's own spam filter put it there
+    problems: tuple[str, ...] = ()  # what was wrong with the delivery itself (e.g. an impossible date)
 
 
 class Source(Protocol):
@@ -65,19 +66,26 @@ def flatten(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def utc_iso(value: Any, fallback: dt.datetime) -> str:
-    """A timestamp (ISO string or epoch seconds/ms) as UTC `YYYY-MM-DDTHH:MM:SSZ`."""
-    when = fallback
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            when = dt.datetime.fromtimestamp(value / 1000 if value > 1e11 else value, dt.timezone.utc)
-        elif isinstance(value, str) and value.strip():
-            when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except (ValueError, OverflowError, OSError):
-        when = fallback
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+class PageGuard:
+    """Ends a pagination that does not: a page repeating only what was read, or more than max_pages."""
+
+    def __init__(self, where: str, max_pages: int) -> None:
+        self.where, self.max_pages = where, max_pages
+        self.pages = 0
+        self.seen: set[str] = set()
+
+    def check(self, batch: list[Submission], page: str) -> None:
+        """Call once per page before yielding it."""
+        self.pages += 1
+        if self.pages > self.max_pages:
+            raise FetchError(f"{self.where}: more than intake.http.max_pages ({self.max_pages}) pages; the "
+                             "backend's pagination does not end (what was read so far is stored)")
+        keys = {s.key for s in batch}
+        # Only a page of nothing but known keys is a loop: shifted offsets legitimately repeat SOME keys.
+        if keys and keys <= self.seen:
+            raise FetchError(f"{self.where}: {page} repeats only submissions already read; the pagination does "
+                             "not advance (what was read so far is stored)")
+        self.seen |= keys
 
 
 def token(settings: Mapping[str, Any], where: str, default_env: str | None, env: Mapping[str, str]) -> str | None:

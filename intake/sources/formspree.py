@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, Iterator, Mapping
 
 from intake.config import number, text
+from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import Submission, flatten, stable_key, token, utc_iso
+from intake.sources import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "form_id", "token_env", "limit", "since")
 WHERE = "intake.formspree"
@@ -30,6 +31,7 @@ class Formspree:
     def pages(self) -> Iterator[list[Submission]]:
         """Every submission; offsets shift if new ones arrive, which only repeats keys, never skips."""
         offset = 0
+        guard = PageGuard(self.url, self.fetcher.policy.max_pages)
         while True:
             params: dict[str, Any] = {"limit": self.limit, "offset": offset}
             if self.since:
@@ -38,7 +40,9 @@ class Formspree:
             items = body.get("submissions") if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise FetchError(f"{self.url}: expected an object with a `submissions` list")
-            yield [self.parse(item) for item in items]
+            batch = [self.parse(item) for item in items]
+            guard.check(batch, f"the page at offset {offset}")
+            yield batch
             if len(items) < self.limit:
                 break
             offset += len(items)
@@ -48,8 +52,9 @@ class Formspree:
         if not isinstance(item, dict):
             raise FetchError(f"unexpected submission in Formspree response: {type(item).__name__}")
         fields = {str(k): flatten(v) for k, v in item.items() if not str(k).startswith("_") or k == "_gotcha"}
-        return Submission(key=stable_key(self.name, None, item), source=self.name, source_id=None,
-                          date=utc_iso(item.get("_date"), self.now), data=fields)
+        date, problem = utc_date(item.get("_date"), self.now)
+        return Submission(key=stable_key(self.name, None, item), source=self.name, source_id=None, date=date,
+                          data=fields, problems=(problem,) if problem else ())
 
     def delete(self, submission: Submission) -> None:
         """Not supported by the API."""

@@ -5,20 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator, Mapping
 
+import httpx
+
 from intake.config import mapping, text
+from intake.dates import utc_date
 from intake.errors import ConfigError
-from intake.http import Fetcher, FetchError
-from intake.sources import Submission, dig, flatten, stable_key, token, utc_iso
+from intake.http import Fetcher, FetchError, same_origin, shown
+from intake.sources import PageGuard, Submission, dig, flatten, stable_key, token
 
 SETTINGS = ("url", "token_env", "items", "id_field", "date_field", "next_field", "fields")
 WHERE = "intake.json"
 OUR_FIELDS = ("topic", "parent", "name", "email", "website", "body", "consent", "bot-field", "_gotcha",
               "form_loaded_at", "ip", "user_agent", "referrer")
-MAX_PAGES = 100_000
 
 
 class JsonEndpoint:
-    """Follows `next` (a URL in the body) or a Link rel=next header until neither is there."""
+    """Follows `next` (a URL in the body) or a Link rel=next header, on the configured origin only."""
 
     name = "json"
     can_delete = False
@@ -33,24 +35,43 @@ class JsonEndpoint:
         self.fields, self.now = fields, now
 
     def pages(self) -> Iterator[list[Submission]]:
-        """Every page; a URL seen twice ends the run instead of looping forever."""
+        """Every page until an empty one or no next link; a loop or another host ends the run with an error."""
         url: str | None = self.url
         visited: set[str] = set()
-        while url and len(visited) < MAX_PAGES:
+        guard = PageGuard(self.url, self.fetcher.policy.max_pages)
+        while url:
             if url in visited:
-                raise FetchError(f"{url}: pagination loops back to a page already read")
+                raise FetchError(f"{shown(url)}: pagination loops back to a page already read")
             visited.add(url)
             body, response = self.fetcher.get_json(url, headers=self.headers)
-            items = dig(body, self.items) if self.items else body
-            if items is None and isinstance(body, dict):
-                items = body.get("submissions", body.get("items"))
+            items = self.listed(body)
             if not isinstance(items, list):
-                raise FetchError(f"{url}: no list of submissions (check {WHERE}.items)")
-            yield [self.parse(item) for item in items]
-            following = dig(body, self.next_field) if isinstance(body, dict) else None
-            if not following and "next" in response.links:
-                following = response.links["next"].get("url")
-            url = str(response.url.join(str(following))) if following else None
+                raise FetchError(f"{shown(url)}: no list of submissions (check {WHERE}.items)")
+            batch = [self.parse(item) for item in items]
+            guard.check(batch, shown(url))
+            yield batch
+            url = self.following(body, response) if items else None
+
+    def listed(self, body: Any) -> Any:
+        """The list of submissions: at `items`, else the body itself, its `submissions` or its `items`."""
+        if self.items:
+            return dig(body, self.items)
+        if isinstance(body, dict):
+            return next((body[k] for k in ("submissions", "items") if isinstance(body.get(k), list)), None)
+        return body
+
+    def following(self, body: Any, response: httpx.Response) -> str | None:
+        """The next page's URL, refused unless it is on the configured scheme, host and port."""
+        link = dig(body, self.next_field) if isinstance(body, dict) else None
+        if not link and "next" in response.links:
+            link = response.links["next"].get("url")
+        if not link:
+            return None
+        url = str(response.url.join(str(link)))
+        if not same_origin(url, self.url):
+            raise FetchError(f"{shown(self.url)}: the next page is on another host ({shown(url)}); not followed, "
+                             "the token goes only to the configured host")
+        return url
 
     def parse(self, item: Any) -> Submission:
         """Map the endpoint's names to ours (dotted paths reach into nested objects)."""
@@ -59,9 +80,10 @@ class JsonEndpoint:
         data = {ours: flatten(dig(item, theirs)) for ours, theirs in self.fields.items()
                 if dig(item, theirs) is not None}
         raw_id = dig(item, self.id_field)
+        date, problem = utc_date(dig(item, self.date_field), self.now)
         return Submission(key=stable_key(self.name, raw_id, item), source=self.name,
-                          source_id=None if raw_id is None else str(raw_id),
-                          date=utc_iso(dig(item, self.date_field), self.now), data=data)
+                          source_id=None if raw_id is None else str(raw_id), date=date, data=data,
+                          problems=(problem,) if problem else ())
 
     def delete(self, submission: Submission) -> None:
         """Not supported for a generic endpoint."""

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, Iterator, Mapping
 
 from intake.config import number, text
+from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import Submission, flatten, stable_key, token, utc_iso
+from intake.sources import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "site_id", "form_name", "form_id", "token_env", "per_page", "include_spam",
             "delete_after_pull")
@@ -48,7 +49,7 @@ class Netlify:
         form_id = self.find_form()
         states = [None, "spam"] if self.include_spam else [None]
         for state in states:
-            seen: set[str] = set()
+            guard = PageGuard(f"{self.api}/forms/{form_id}/submissions", self.fetcher.policy.max_pages)
             page = 1
             while True:
                 params: dict[str, Any] = {"page": page, "per_page": self.per_page}
@@ -59,10 +60,7 @@ class Netlify:
                 if not isinstance(items, list):
                     raise FetchError(f"{url} page {page}: expected a list of submissions")
                 batch = [self.parse(item, state == "spam") for item in items]
-                keys = {s.key for s in batch}
-                if batch and keys <= seen and len(items) >= self.per_page:
-                    raise FetchError(f"{url}: page {page} repeats earlier submissions; pagination does not advance")
-                seen |= keys
+                guard.check(batch, f"page {page}" + (f" ({state})" if state else ""))
                 yield batch
                 # A Link header is authoritative (the server may cap per_page); without one, a short page ends.
                 if "link" in response.headers:
@@ -79,9 +77,10 @@ class Netlify:
         data = item.get("data") if isinstance(item.get("data"), dict) else {}
         fields = {str(k): flatten(v) for k, v in data.items()}
         raw_id = item.get("id")
+        date, problem = utc_date(item.get("created_at"), self.now)
         return Submission(key=stable_key(self.name, raw_id, item), source=self.name,
-                          source_id=None if raw_id is None else str(raw_id),
-                          date=utc_iso(item.get("created_at"), self.now), data=fields, flagged_spam=spam)
+                          source_id=None if raw_id is None else str(raw_id), date=date, data=fields,
+                          flagged_spam=spam, problems=(problem,) if problem else ())
 
     def delete(self, submission: Submission) -> None:
         """DELETE /submissions/{id}; the caller guarantees the entry is already on disk."""
