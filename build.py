@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error in a template: {exc}\n    the site was left as the last good build made it",
               file=sys.stderr)
         return 1
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed.")
     from sitegen.config import load_config, missing_facts

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import jinja2
 
 from . import cache as caching
+from . import confine
 from .assets import fingerprint
 from .config import load_config
 from .errors import BuildError, Problems, ThemeError
@@ -35,7 +36,8 @@ from .model import Event
 from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page
 from .render import Renderer, environment
-from .scan import RACY_NS, Session, cached, media, scan, settled
+from .media import media, odd_names
+from .scan import RACY_NS, Session, cached, scan, settled
 from .spool import Spool
 from .worker import CONTEXT, Job, run, topic_key, topic_page
 from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
@@ -74,9 +76,12 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     from . import theme_dir
     problems = Problems(root)
     content = root / "content"
+    templates, static = theme_dir(root, "templates"), theme_dir(root, "static")
+    confine.check_theme(templates)  # before anything of the theme is read
+    confine.check_theme(static)
+    confine.check_content(root, problems)
     config = load_config(root, problems)
-    assets = fingerprint(theme_dir(root, "static"))
-    templates = theme_dir(root, "templates")
+    assets = fingerprint(static)
     version = caching.version(templates, assets.files)
     if session and session.cache and session.cache.version == version \
             and session.disk == caching.stamp(root, out):  # else another build changed out/ meanwhile
@@ -156,7 +161,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
-        report = writer.finish()
+        report = dataclasses.replace(writer.finish(), warnings=tuple(odd_names(content / "dateien")))
         finished = True  # from here on, a failure (saving the cache, Ctrl-C) leaves the finished site
         if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
                 and fresh.files == cache.files and cache.topics == fresh.topics:

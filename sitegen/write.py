@@ -26,11 +26,12 @@ class WriteError(Exception):
 
 @dataclass(frozen=True)
 class Report:
-    """What a write did: files written, left alone, and removed as stale."""
+    """What a write did: files written, left alone, and removed as stale; and warnings for the editor."""
 
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # things that work but should be fixed (shown, never fatal)
 
 
 def safe_path(out: Path, rel: str, inside: dict[str, bool] | None = None) -> Path:
