@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from . import rules
 from .confine import allowed
 from .errors import Problems
-from .markup import markdown_to_html
+from .markup import markdown_to_html, strip_invisible
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml
@@ -184,7 +184,7 @@ def read_comment(path: Path, problems: Problems) -> Comment | None:
                 "move the file into the folder of its topic")
     if len(problems.errors) > before:
         return None
-    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=d["name"], body=d["body"],
+    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=strip_invisible(d["name"]).strip(), body=d["body"],
                    date=utc(d["date"]), official=d["official"], moderated_at=utc(d["moderated_at"]),
                    moderated_by=d["moderated_by"], source=problems.show(path))
 

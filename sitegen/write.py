@@ -74,6 +74,8 @@ def write_file(path: Path | str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
+    except OSError as exc:  # a full disk: os.write names no file, the message must
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     finally:
         os.close(fd)
 
@@ -92,8 +94,12 @@ def replace(target: Path, data: bytes) -> None:
     """Write via a new temporary file and rename, so nobody ever reads a half-written page."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror, os.fspath(target)) from None
     os.chmod(tmp, 0o644)  # mkstemp makes it private; a published page is world-readable
     os.replace(tmp, target)
 

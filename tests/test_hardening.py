@@ -179,3 +179,77 @@ def test_check_lists_odd_file_names(site_root: Path) -> None:
     assert run_check(site_root, today=TODAY, vnu=False, stream=stream) == 0
     assert "content/dateien/Straße 1.pdf: the file name has spaces" in stream.getvalue()
     assert "'strasse-1.pdf'" in stream.getvalue()
+
+
+# --- a full disk: one line, exit 1 ----------------------------------------------------------------
+
+def _small_files() -> None:
+    """In the child: files may grow to 4 KiB (a page is bigger); writes beyond fail with EFBIG, not a signal."""
+    import resource
+    import signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+def test_a_full_disk_is_one_line_and_exit_1(site_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    before = read_tree(out)
+    topic = site_root / "content" / "themen" / "mobilitaet.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("weniger Lärm", "viel weniger Lärm"), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site_root), "--out", str(out),
+                           "--today", "2026-11-26"], capture_output=True, text=True, timeout=120,
+                          preexec_fn=_small_files)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: file too large while writing ") and "free some space and build again" in line
+    assert read_tree(out) == before
+
+
+def test_other_system_errors_are_one_line(tmp_path: Path) -> None:
+    import errno
+    sys.path.insert(0, str(REPO))
+    from build import system_error
+    assert system_error(OSError(errno.ENOSPC, "No space left on device", "site/a.html")) .startswith(
+        "error: no space left on device while writing site/a.html: free some space")
+    assert system_error(PermissionError(errno.EACCES, "Permission denied", "site")) == "error: Permission denied: site"
+
+
+# --- visitors' names and addresses -------------------------------------------------------------------
+
+def test_invisible_controls_in_comment_names_are_dropped_and_names_isolated(site_root: Path, tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+    k1 = site_root / "content" / "kommentare" / "mobilitaet" / "k1.yaml"
+    k1.write_text(k1.read_text(encoding="utf-8").replace(
+        "name: Anna", 'name: "Anna\\u202e\\u2066Stadt\\u200b Jena\\u2069\\u202c\\u200d"'), encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    html = (out / "themen" / "mobilitaet" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html5lib")
+    names = [b.get_text() for b in soup.select("bdi.comment-author")]
+    assert "AnnaStadt Jena" in names
+    for text in (html, *(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.suffix in (".xml", ".json"))):
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b")
+
+
+@pytest.mark.parametrize("url", ["//evil.example/x", "/\\evil.example/", "/\t/evil.example/"])
+def test_protocol_relative_urls_are_refused(site_root: Path, tmp_path: Path, url: str) -> None:
+    topic = site_root / "content" / "themen" / "mobilitaet.md"
+    quoted = url.replace("\\", "\\\\").replace("\t", "\\t")
+    topic.write_text(topic.read_text(encoding="utf-8").replace(
+        "url: https://presse.example.org/interview", f'url: "{quoted}"'), encoding="utf-8")
+    with pytest.raises(BuildError, match=r"content/themen/mobilitaet.md:\d+: 'interview.url' starts with '//'"):
+        build(site_root, tmp_path / "out", today=TODAY)
+
+
+def test_protocol_relative_urls_in_comments_are_not_linked(site_root: Path, tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+    k1 = site_root / "content" / "kommentare" / "mobilitaet" / "k1.yaml"
+    k1.write_text(k1.read_text(encoding="utf-8").replace(
+        "(Studie).", "(Studie). //evil.example/x und /\\evil.example/ und https:/\\evil.example/"), encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    soup = BeautifulSoup((out / "themen" / "mobilitaet" / "index.html").read_text(encoding="utf-8"), "html5lib")
+    hrefs = [a["href"] for a in soup.select(".comment-body a")]
+    assert hrefs == ["https://example.org/radwege"]
