@@ -40,8 +40,9 @@ from .media import media, odd_names
 from .scan import RACY_NS, Session, cached, scan, settled
 from .spool import Spool
 from .worker import CONTEXT, Job, run, topic_key, topic_page
-from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
-                    remove_dead_staging, stage_all, staging)
+from .lock import hold, release
+from .switch import recover
+from .write import Report, Writer, discard_staging, new_folder, record_manifest, stage_all, staging
 
 
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
@@ -61,7 +62,11 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     try:
         held = hold(caching.lock_file(root, out), waiting=lambda: print(
             f"waiting for another build into {out} to finish ...", file=sys.stderr, flush=True))
-        return _build(root, out, today, drafts, jobs, use_cache, session, changed, locked=held is not None)
+        if held is not None and recover(out):  # first of all: complete the switch of a build killed during it
+            caching.discard(root, out)  # its pages are in place now: no cache may vouch for the old ones
+            if session:
+                session.cache = None
+        return _build(root, out, today, drafts, jobs, use_cache, session, changed)
     except BaseException:
         if session:
             session.forget()  # after a failure, trust nothing: look at everything next time
@@ -72,7 +77,7 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
 
 
 def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None, use_cache: bool,
-           session: Session | None, changed: set[str] | None, locked: bool = False) -> Report:
+           session: Session | None, changed: set[str] | None) -> Report:
     from . import theme_dir
     problems = Problems(root)
     content = root / "content"
@@ -123,8 +128,6 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     finished = False
     stage = spool = None
     try:
-        if locked:
-            remove_dead_staging(out)
         if fresh_out:
             caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
         # this process wrote out/ last (the preview), and nobody deleted it since

@@ -13,7 +13,7 @@ from . import cache as caching
 from .errors import Problems
 from .fork import can_fork, in_child
 from .readers import SLUG, Signature, files, signature
-from .write import hold, release
+from .lock import hold, release
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 

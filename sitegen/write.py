@@ -190,13 +190,35 @@ class Writer:
         self._moves.clear()
 
     def finish(self) -> Report:
-        """Move the staged files into place, remove stale files of the previous build, record the manifest."""
+        """Move the staged files into place, remove stale files of the previous build, record the manifest.
+        With a staging folder, through a journal: a kill at any instant is completed by the next build."""
         before = _manifest(self.out)
+        if self._stage:
+            return self._switch(before)
         if self._moves and not self.seen <= before:  # killed while moving, the next build must still
             record_manifest(self.out, before | self.seen)  # know every file this one made
         self._move()
         removed = _remove_stale(self.out, before - self.seen, self._touch)
         record_manifest(self.out, self.seen)
+        return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
+
+    def _switch(self, before: set[str]) -> Report:
+        """Journal the switch, then carry it out (see switch.py)."""
+        from .switch import Plan, carry_out, commit  # switch.py builds on this module's paths and manifest
+        assert self._stage is not None
+        stale = tuple(rel for rel in sorted(before - self.seen) if os.path.isfile(self.out / rel))
+        if not self._moves and not stale:
+            record_manifest(self.out, self.seen)
+            return Report((), self.unchanged, ())
+        self._touch()  # the cache goes before the journal: after a kill it must not vouch for old pages
+        if self._moves and not self.seen <= before:  # as in place: the manifest lists every page that may appear
+            record_manifest(self.out, before | self.seen)
+        moves = tuple((os.path.relpath(staged, self._stage), rel) for rel, staged, _ in self._moves)
+        plan = Plan(moves, stale, tuple(sorted(self.seen)))
+        commit(self._stage, plan)
+        removed = carry_out(self.out, self._stage, plan, self._inside)
+        self.written += [rel for _, rel in moves]
+        self._moves.clear()
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
 
@@ -245,50 +267,6 @@ def new_folder(out: Path) -> bool:
     return True
 
 
-def hold(lock: Path, waiting: Callable[[], None] | None = None) -> int | None:
-    """Take the lock file of an output folder: a second build into the same folder waits for the
-    first to end. It lives outside the folder, so deleting the folder does not end it. None where
-    locks are not to be had (no flock, a read-only cache folder, a network file system without
-    locks): the build goes ahead as before, and leaves other builds' staging folders alone.
-    waiting is called when another build holds the lock, before waiting for it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return None
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # writable: NFS emulates flock with fcntl locks
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # another build has it: say so, then wait
-            if waiting:
-                waiting()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:
-        os.close(fd)
-        return None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def remove_dead_staging(out: Path) -> None:
-    """With the folder's lock held, a staging folder in it belongs to a build that died (killed, out
-    of memory): removed, as a deploy would publish its half-written pages."""
-    for stale in Path(out).glob(STAGING + "-*"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def release(held: int | None) -> None:
-    if held is not None:
-        os.close(held)  # closing the descriptor ends the lock
-
-
 def staging(out: Path) -> Path:
     """A folder of this build's own where worker processes put changed pages until everything has validated."""
     Path(out).mkdir(parents=True, exist_ok=True)
@@ -298,6 +276,9 @@ def staging(out: Path) -> Path:
 def discard_staging(folder: Path | None) -> None:
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+from .lock import hold, release  # noqa: E402,F401  (where they lived before: tests import them from here)
 
 
 def _manifest(out: Path) -> set[str]:
