@@ -22,7 +22,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .write import STAGING, WriteError, _remove_stale, record_manifest, safe_path
+from .write import MANIFEST, STAGING, WriteError, _remove_stale, record_manifest, safe_path
 
 JOURNAL = "journal.json"
 
@@ -74,6 +74,8 @@ def recover(out: Path) -> bool:
     the staging folders of builds that died before theirs (a deploy would publish their pages).
     True if a switch was completed: the cache no longer describes out/."""
     completed = False
+    for tmp in Path(out).glob(f".{MANIFEST}.*.tmp"):  # a manifest being written when the build was killed
+        tmp.unlink(missing_ok=True)
     for dead in sorted(Path(out).glob(STAGING + "-*")):
         if not dead.is_dir() or dead.is_symlink():
             continue

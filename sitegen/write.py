@@ -211,11 +211,11 @@ class Writer:
             record_manifest(self.out, self.seen)
             return Report((), self.unchanged, ())
         self._touch()  # the cache goes before the journal: after a kill it must not vouch for old pages
-        if self._moves and not self.seen <= before:  # as in place: the manifest lists every page that may appear
-            record_manifest(self.out, before | self.seen)
         moves = tuple((os.path.relpath(staged, self._stage), rel) for rel, staged, _ in self._moves)
         plan = Plan(moves, stale, tuple(sorted(self.seen)))
-        commit(self._stage, plan)
+        commit(self._stage, plan)  # from here on, a kill is completed by the next build (not undone)
+        if self._moves and not self.seen <= before:  # and a build that cannot complete it still removes
+            record_manifest(self.out, before | self.seen)  # every page this one may have put in place
         removed = carry_out(self.out, self._stage, plan, self._inside)
         self.written += [rel for _, rel in moves]
         self._moves.clear()
