@@ -22,7 +22,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .write import MANIFEST, STAGING, WriteError, _remove_stale, record_manifest, safe_path
+from .manifest import record_manifest, remove_stale
+from .paths import MANIFEST, STAGING, WriteError, safe_path
 
 JOURNAL = "journal.json"
 
@@ -64,7 +65,7 @@ def carry_out(out: Path, stage: Path, plan: Plan, inside: dict[str, bool] | None
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         os.replace(staged, target)
-    removed = _remove_stale(out, set(plan.stale))
+    removed = remove_stale(out, set(plan.stale))
     record_manifest(out, plan.manifest)
     return removed
 
