@@ -1,13 +1,14 @@
 """Build the participation site: `python build.py [serve|check] [--root DIR] [--out DIR]`.
 
 Thin on purpose: argument parsing and exit codes only; the work is in sitegen/.
-Exit codes: 0 ok, 1 content errors (listed as path:line: message), 2 usage errors.
+Exit codes: 0 ok, 1 content errors (listed as path:line: message) or a system error (one line), 2 usage errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import gc
 import os
 import sys
@@ -37,6 +38,28 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return run(args)
+    except OSError as exc:  # a full disk, a folder without write permission: one line, no traceback
+        print(system_error(exc), file=sys.stderr)
+        return 1
+
+
+FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def system_error(exc: OSError) -> str:
+    """One line for an error of the system, naming what failed and where."""
+    what = exc.strerror or str(exc)
+    if exc.errno in FULL:
+        where = f" while writing {exc.filename}" if exc.filename else ""
+        return (f"error: {what.lower()}{where}: free some space and build again; the site keeps its last "
+                "good state (a build stopped while switching is completed by the next one)")
+    return f"error: {what}: {exc.filename}" if exc.filename else f"error: {what}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one command; its exit code."""
     sys.path.insert(0, str(HERE))
     from sitegen import BuildError, ThemeError, build
     from sitegen.write import WriteError
@@ -59,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error in a template: {exc}\n    the site was left as the last good build made it",
               file=sys.stderr)
         return 1
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed.")
     from sitegen.config import load_config, missing_facts

@@ -13,6 +13,7 @@ from .errors import BuildError, ThemeError
 from .write import WriteError
 from .links import check_links
 from .load import load, topic_todos
+from .media import odd_names
 from .release import release_problems
 from .vnu import ValidatorMissing, validate
 
@@ -32,6 +33,11 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     if site.todos and not release:
         print(f"Editor's to-do ({len(site.todos)}: facts still missing, nothing was made up):", file=stream)
         for line in site.todos:
+            print(f"  - {line}", file=stream)
+    warnings = odd_names(Path(root) / "content" / "dateien")
+    if warnings:
+        print(f"Warnings ({len(warnings)}: the site builds, but these should be fixed):", file=stream)
+        for line in warnings:
             print(f"  - {line}", file=stream)
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:

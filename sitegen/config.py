@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import schema as s
+from .confine import allowed
 from .errors import Problems
-from .source import SourceError, read_yaml
+from .source import Lines, SourceError, read_yaml
 
 FORM_PROVIDERS = ("netlify", "formspree", "receiver", "url")
 
@@ -59,16 +60,19 @@ FACTS = {
 def load_config(root: Path, problems: Problems) -> dict[str, Any]:
     """Read and validate content/site.yaml; problems are recorded, defaults fill the gaps."""
     path = root / "content" / "site.yaml"
+    data: dict[str, Any] = {"title": "", "city": ""}  # a file that cannot be read: defaults, one error
+    lines, report = Lines(None, 1), lambda line, msg, hint: None
     if not path.exists():
         problems.add(path, 1, "content/site.yaml is missing", "every site needs one: copy it from the example site")
-        return {"title": "", "city": "", "form": {"provider": "netlify", "name": "kommentare"}}
-    try:
-        src = read_yaml(path)
-    except SourceError as exc:
-        problems.add(path, exc.line, exc.message, exc.hint)
-        return {"title": "", "city": "", "form": {"provider": "netlify", "name": "kommentare"}}
-    v = s.Validator(src.lines, lambda line, msg, hint: problems.add(path, line, msg, hint))
-    config = v.mapping(src.data, RULES)
+    elif allowed(path, root, problems):
+        try:
+            src = read_yaml(path)
+            data, lines = src.data, src.lines
+            report = lambda line, msg, hint: problems.add(path, line, msg, hint)  # noqa: E731
+        except SourceError as exc:
+            problems.add(path, exc.line, exc.message, exc.hint)
+    v = s.Validator(lines, report)
+    config = v.mapping(data, RULES)
     for group in ("form", "operator", "responsible", "privacy", "accessibility"):
         if config[group] is None:
             config[group] = v.mapping({}, RULES[group].fields)

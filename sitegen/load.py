@@ -6,6 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Iterable
 
+from .confine import check_content
 from .config import load_config, missing_facts
 from .errors import BuildError, Problems
 from .model import Comment, Event, Page, Site, Topic
@@ -19,6 +20,7 @@ def load(root: Path, drafts: bool = False, convert: Convert = markdown_to_html) 
     convert: how bodies become HTML; `check` passes one that skips Markdown, as it only needs the facts."""
     root = Path(root)
     problems = Problems(root)
+    check_content(root, problems)
     config = load_config(root, problems)
     content = root / "content"
     topic_files = files(content / "themen", ".md", problems)

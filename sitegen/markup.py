@@ -115,6 +115,19 @@ def _keep_character(match: re.Match[str]) -> str:
     return "" if ord(char) & 0xFFFE == 0xFFFE else char
 
 
+# Invisible characters that reorder or hide the text around them: bidi embeddings, overrides,
+# isolates and marks, zero-width spaces and joiners. In a name they only serve to pass one name off
+# as another ("Stadt Jena"). Joiners are kept between non-ASCII characters: emoji sequences and
+# some scripts (Persian, Indic) need them.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+                        "|(?<=[\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?=[\x00-\x7f])|\\A[\u200c\u200d]|[\u200c\u200d]\\Z")
+
+
+def strip_invisible(text: str) -> str:
+    """Drop bidi controls and zero-width characters that could disguise a visitor's name."""
+    return _INVISIBLE.sub("", text) if not text.isascii() else text
+
+
 URL = re.compile(r"https?://[^\s<>\"'\x00-\x1f\x7f]+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}'\"»“”’"
 

@@ -25,6 +25,7 @@ from typing import Any, Callable
 import jinja2
 
 from . import cache as caching
+from . import confine
 from .assets import fingerprint
 from .config import load_config
 from .errors import BuildError, Problems, ThemeError
@@ -35,11 +36,13 @@ from .model import Event
 from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page
 from .render import Renderer, environment
-from .scan import RACY_NS, Session, cached, media, scan, settled
+from .media import media, odd_names
+from .scan import RACY_NS, Session, cached, scan, settled
 from .spool import Spool
 from .worker import CONTEXT, Job, run, topic_key, topic_page
-from .write import (Report, Writer, discard_staging, hold, new_folder, record_manifest, release,
-                    remove_dead_staging, stage_all, staging)
+from .lock import hold, release
+from .switch import recover
+from .write import Report, Writer, discard_staging, new_folder, record_manifest, stage_all, staging
 
 
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
@@ -59,7 +62,11 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
     try:
         held = hold(caching.lock_file(root, out), waiting=lambda: print(
             f"waiting for another build into {out} to finish ...", file=sys.stderr, flush=True))
-        return _build(root, out, today, drafts, jobs, use_cache, session, changed, locked=held is not None)
+        if held is not None and recover(out):  # first of all: complete the switch of a build killed during it
+            caching.discard(root, out)  # its pages are in place now: no cache may vouch for the old ones
+            if session:
+                session.cache = None
+        return _build(root, out, today, drafts, jobs, use_cache, session, changed)
     except BaseException:
         if session:
             session.forget()  # after a failure, trust nothing: look at everything next time
@@ -70,13 +77,16 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
 
 
 def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None, use_cache: bool,
-           session: Session | None, changed: set[str] | None, locked: bool = False) -> Report:
+           session: Session | None, changed: set[str] | None) -> Report:
     from . import theme_dir
     problems = Problems(root)
     content = root / "content"
+    templates, static = theme_dir(root, "templates"), theme_dir(root, "static")
+    confine.check_theme(templates)  # before anything of the theme is read
+    confine.check_theme(static)
+    confine.check_content(root, problems)
     config = load_config(root, problems)
-    assets = fingerprint(theme_dir(root, "static"))
-    templates = theme_dir(root, "templates")
+    assets = fingerprint(static)
     version = caching.version(templates, assets.files)
     if session and session.cache and session.cache.version == version \
             and session.disk == caching.stamp(root, out):  # else another build changed out/ meanwhile
@@ -118,8 +128,6 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
     finished = False
     stage = spool = None
     try:
-        if locked:
-            remove_dead_staging(out)
         if fresh_out:
             caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
         # this process wrote out/ last (the preview), and nobody deleted it since
@@ -156,7 +164,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None
         media(content / "dateien", cache, fresh, writer, racy)
-        report = writer.finish()
+        report = dataclasses.replace(writer.finish(), warnings=tuple(odd_names(content / "dateien")))
         finished = True  # from here on, a failure (saving the cache, Ctrl-C) leaves the finished site
         if not report.written and not report.removed and fresh.rest_key == cache.rest_key \
                 and fresh.files == cache.files and cache.topics == fresh.topics:

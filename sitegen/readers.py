@@ -10,8 +10,9 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from . import rules
+from .confine import allowed
 from .errors import Problems
-from .markup import markdown_to_html
+from .markup import markdown_to_html, strip_invisible
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml
@@ -40,7 +41,11 @@ def _entries(folder: Path, suffix: str, problems: Problems) -> list[os.DirEntry]
     found = []
     for entry in entries:
         name = entry.name
-        if name.startswith(".") or entry.is_dir():
+        if name.startswith("."):
+            continue
+        if entry.is_symlink() and not allowed(entry.path, problems.root, problems):
+            continue  # d_type tells links apart for free: only links pay for resolving
+        if entry.is_dir():
             continue
         if not name.endswith(suffix) or not SLUG.match(name[:-len(suffix)]):
             _misnamed(folder / name, suffix, folder, problems)
@@ -179,7 +184,7 @@ def read_comment(path: Path, problems: Problems) -> Comment | None:
                 "move the file into the folder of its topic")
     if len(problems.errors) > before:
         return None
-    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=d["name"], body=d["body"],
+    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=strip_invisible(d["name"]).strip(), body=d["body"],
                    date=utc(d["date"]), official=d["official"], moderated_at=utc(d["moderated_at"]),
                    moderated_by=d["moderated_by"], source=problems.show(path))
 
@@ -193,6 +198,8 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
 
 def read_thread(folder: Path, problems: Problems) -> list[Comment]:
     """All comments of one topic folder, with the thread rules checked: parents exist, depth <= 3."""
+    if os.path.islink(folder) and not allowed(folder, problems.root, problems):
+        return []
     comments = [c for path in file_paths(folder, ".yaml", problems) if (c := read_comment(path, problems))]
     by_id = {c.id: c for c in comments}
     for c in comments:

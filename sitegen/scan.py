@@ -13,7 +13,7 @@ from . import cache as caching
 from .errors import Problems
 from .fork import can_fork, in_child
 from .readers import SLUG, Signature, files, signature
-from .write import Writer, hold, release
+from .lock import hold, release
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 
@@ -185,19 +185,3 @@ def cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, S
             sigs[record.slug] = sig
             records.append(record)
     return records
-
-
-def media(folder: Path, cache: caching.Cache, fresh: caching.Cache, writer: Writer, racy: int | None) -> None:
-    """Editors' files under /dateien/: copied when their signature changed."""
-    if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
-            continue  # a link could publish any file of the machine
-        rel = (Path("dateien") / path.relative_to(folder)).as_posix()
-        sig = settled(path, signature(path.stat()), racy)
-        if cache.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
-            writer.keep(rel)
-        else:
-            writer.put(rel, path.read_bytes())
-        fresh.files[rel] = (sig, None)

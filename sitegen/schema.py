@@ -105,6 +105,9 @@ class Validator:
                 value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
             if rule.kind == "url" and not value.startswith(("https://", "http://", "/", "mailto:")):
                 self.error(key, f"'{name}' must be a web address starting with https:// or /", f"got '{value}'")
+            elif rule.kind == "url" and other_host(value):
+                self.error(key, f"'{name}' starts with '//' or '/\\', which browsers read as another site's address",
+                           f"write https://… for another site, or one '/' for a page of this one; got '{value}'")
             return value.strip()
         if rule.kind == "int":
             if type(value) is not int:
@@ -153,6 +156,13 @@ class Validator:
         self.error(key, f"'{dotted(key)}' must be a date and time like 2026-12-01 18:00",
                    f"got {describe(value)} '{value}'")
         return None
+
+
+def other_host(url: str) -> bool:
+    """A protocol-relative address (//host, /\\host): it looks like a path of this site and leads to
+    another. Browsers drop tabs and line breaks in addresses and read '\\' as '/', so those count too."""
+    plain = url.strip().replace("\t", "").replace("\n", "").replace("\r", "")
+    return plain.startswith("/") and plain[1:2] in ("/", "\\")
 
 
 def dotted(key: tuple[Any, ...]) -> str:

@@ -104,14 +104,28 @@ def _temporary(name: str) -> bool:
 
 class _Handler(SimpleHTTPRequestHandler):
     preview: Preview
+    # an idle connection is closed after this many seconds (StreamRequestHandler sets it on the
+    # socket): a browser reconnects at once, a thousand abandoned ones no longer pin a thread each
+    timeout = 15.0
 
     def log_message(self, format: str, *args) -> None:  # keep the terminal for build messages
         pass
 
-    def do_GET(self) -> None:
+    def _foreign(self) -> bool:
+        """Answer 403 to a request whose Host is not this server: no DNS rebinding to drafts."""
         port = self.server.server_address[1]
-        if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
-            return self._send(403, "text/plain", b"preview only for 127.0.0.1")  # no DNS rebinding to drafts
+        if self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            return False
+        self._send(403, "text/plain", b"preview only for 127.0.0.1")
+        return True
+
+    def do_HEAD(self) -> None:
+        if not self._foreign():
+            super().do_HEAD()
+
+    def do_GET(self) -> None:
+        if self._foreign():
+            return
         if self.path.startswith("/__preview/version"):
             return self._send(200, "application/json", json.dumps(
                 {"version": self.preview.version, "error": self.preview.error}).encode())
@@ -144,7 +158,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def start(preview: Preview, port: int = 8000) -> tuple[ThreadingHTTPServer, Observer]:

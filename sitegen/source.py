@@ -75,6 +75,8 @@ class SourceError(Exception):
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
     """Parse YAML once, returning the value and the line of every mapping key and list item."""
+    if "*" in text:  # no alias without '*': the common case pays one scan of the text
+        _refuse_aliases(text, first_line)
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -97,6 +99,24 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
     finally:
         loader.dispose()
     return value, Lines(node, first_line)
+
+
+def _refuse_aliases(text: str, first_line: int) -> None:
+    """Refuse YAML aliases (*name): nine lines of them ("billion laughs") make a value that every
+    walk over it (line numbers, validation, the cache's digest) unfolds until memory runs out.
+    Editors never need them. Found from the parser's events, before anything is built."""
+    loader = SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent):
+                raise SourceError(first_line + event.start_mark.line, f"YAML alias '*{event.anchor}' is not allowed",
+                                  "write the value out again (anchors '&' and aliases '*' are not used in content files); "
+                                  "put text that starts with '*' in quotes")
+    except yaml.YAMLError:
+        return  # broken YAML: parse_yaml words the error
+    finally:
+        loader.dispose()
 
 
 def _bad_scalar(node: yaml.Node) -> tuple[int, str]:

@@ -4,7 +4,8 @@ Every output goes through a Writer: `put` writes bytes if they differ, `keep` re
 is known to be up to date, `adopt` moves a file that a worker process staged. `finish` removes
 what the previous build wrote and this one did not, using the manifest the previous build left.
 A Writer with a staging folder changes nothing in the output folder before `finish`: a build that
-fails while rendering (a broken template) leaves the last good site as it was.
+fails while rendering (a broken template) leaves the last good site as it was; its switch to the
+new site is journalled (switch.py). Safe paths: paths.py; the manifest: manifest.py; the lock: lock.py.
 """
 
 from __future__ import annotations
@@ -16,85 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-MANIFEST = ".sitegen-files"
-STAGING = ".sitegen-staging"
-
-
-class WriteError(Exception):
-    """A page path that would escape the output folder or collide with another page."""
+from .lock import hold, release  # noqa: F401  (they lived here: callers import them from here)
+from .manifest import read_manifest, record_manifest, remove_stale
+from .paths import MANIFEST, STAGING, WriteError, replace, safe_path, same, write_file  # noqa: F401
+from .switch import Plan, carry_out, commit
 
 
 @dataclass(frozen=True)
 class Report:
-    """What a write did: files written, left alone, and removed as stale."""
+    """What a write did: files written, left alone, and removed as stale; and warnings for the editor."""
 
     written: tuple[str, ...]
     unchanged: int
     removed: tuple[str, ...]
-
-
-def safe_path(out: Path, rel: str, inside: dict[str, bool] | None = None) -> Path:
-    """The path of rel inside out, refusing absolute paths, '..', odd names and symlinks that lead out.
-
-    `inside` remembers folders already found to be inside out, so a build looks at each folder
-    once (one lstat) instead of resolving every page's whole path.
-    """
-    if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in rel.split("/")) \
-            or "\\" in rel or "\x00" in rel or rel.startswith((MANIFEST, STAGING)):
-        raise WriteError(f"refusing to write '{rel}': not a plain path inside the output folder")
-    target = out / rel
-    folder = rel.rpartition("/")[0]
-    if not _inside(out, folder, {} if inside is None else inside) \
-            or (os.path.islink(target) and not _leads_inside(out, target)):
-        raise WriteError(f"refusing to write '{rel}': it resolves outside the output folder")
-    return target
-
-
-def _inside(out: Path, folder: str, known: dict[str, bool]) -> bool:
-    """A folder is inside out if its parent is and it is not a symlink leading elsewhere."""
-    if not folder:
-        return True
-    if folder not in known:
-        path = out / folder
-        known[folder] = _inside(out, folder.rpartition("/")[0], known) \
-            and (not os.path.islink(path) or _leads_inside(out, path))
-    return known[folder]
-
-
-def _leads_inside(out: Path, link: Path) -> bool:
-    return link.resolve().is_relative_to(out.resolve())
-
-
-def write_file(path: Path | str, data: bytes) -> None:
-    """Create or truncate path and write data, with the mode open() would give: three system calls
-    (Path.write_bytes adds an fstat and an isatty to each of the build's tens of thousands)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
-def same(path: Path, data: bytes) -> bool:
-    """True if the file exists with exactly these bytes (size first: cheap)."""
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return False
-
-
-def replace(target: Path, data: bytes) -> None:
-    """Write via a new temporary file and rename, so nobody ever reads a half-written page."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private; a published page is world-readable
-    os.replace(tmp, target)
+    warnings: tuple[str, ...] = ()  # things that work but should be fixed (shown, never fatal)
 
 
 class Writer:
@@ -183,13 +119,34 @@ class Writer:
         self._moves.clear()
 
     def finish(self) -> Report:
-        """Move the staged files into place, remove stale files of the previous build, record the manifest."""
-        before = _manifest(self.out)
+        """Move the staged files into place, remove stale files of the previous build, record the manifest.
+        With a staging folder, through a journal: a kill at any instant is completed by the next build."""
+        before = read_manifest(self.out)
+        if self._stage:
+            return self._switch(before)
         if self._moves and not self.seen <= before:  # killed while moving, the next build must still
             record_manifest(self.out, before | self.seen)  # know every file this one made
         self._move()
-        removed = _remove_stale(self.out, before - self.seen, self._touch)
+        removed = remove_stale(self.out, before - self.seen, self._touch)
         record_manifest(self.out, self.seen)
+        return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
+
+    def _switch(self, before: set[str]) -> Report:
+        """Journal the switch, then carry it out (see switch.py)."""
+        assert self._stage is not None
+        stale = tuple(rel for rel in sorted(before - self.seen) if os.path.isfile(self.out / rel))
+        if not self._moves and not stale:
+            record_manifest(self.out, self.seen)
+            return Report((), self.unchanged, ())
+        self._touch()  # the cache goes before the journal: after a kill it must not vouch for old pages
+        moves = tuple((os.path.relpath(staged, self._stage), rel) for rel, staged, _ in self._moves)
+        plan = Plan(moves, stale, tuple(sorted(self.seen)))
+        commit(self._stage, plan)  # from here on, a kill is completed by the next build (not undone)
+        if self._moves and not self.seen <= before:  # and a build that cannot complete it still removes
+            record_manifest(self.out, before | self.seen)  # every page this one may have put in place
+        removed = carry_out(self.out, self._stage, plan, self._inside)
+        self.written += [rel for _, rel in moves]
+        self._moves.clear()
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
 
@@ -221,13 +178,6 @@ def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
     return writer.finish()
 
 
-def record_manifest(out: Path, paths: Iterable[str]) -> None:
-    """List what a build wrote, for the next build to remove what it no longer makes."""
-    manifest = "".join(f"{p}\n" for p in sorted(paths)).encode("utf-8")
-    if not same(out / MANIFEST, manifest):
-        replace(out / MANIFEST, manifest)
-
-
 def new_folder(out: Path) -> bool:
     """Create out for this build alone: True if it did not exist (made here, atomically), else False."""
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -236,50 +186,6 @@ def new_folder(out: Path) -> bool:
     except FileExistsError:
         return False
     return True
-
-
-def hold(lock: Path, waiting: Callable[[], None] | None = None) -> int | None:
-    """Take the lock file of an output folder: a second build into the same folder waits for the
-    first to end. It lives outside the folder, so deleting the folder does not end it. None where
-    locks are not to be had (no flock, a read-only cache folder, a network file system without
-    locks): the build goes ahead as before, and leaves other builds' staging folders alone.
-    waiting is called when another build holds the lock, before waiting for it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX
-        return None
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)  # writable: NFS emulates flock with fcntl locks
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:  # another build has it: say so, then wait
-            if waiting:
-                waiting()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-    except OSError:
-        os.close(fd)
-        return None
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def remove_dead_staging(out: Path) -> None:
-    """With the folder's lock held, a staging folder in it belongs to a build that died (killed, out
-    of memory): removed, as a deploy would publish its half-written pages."""
-    for stale in Path(out).glob(STAGING + "-*"):
-        if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
-
-
-def release(held: int | None) -> None:
-    if held is not None:
-        os.close(held)  # closing the descriptor ends the lock
 
 
 def staging(out: Path) -> Path:
@@ -293,33 +199,5 @@ def discard_staging(folder: Path | None) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _manifest(out: Path) -> set[str]:
-    """The files the last build recorded (none if it left no manifest)."""
-    try:
-        return set(filter(None, (out / MANIFEST).read_text(encoding="utf-8").split("\n")))
-    except FileNotFoundError:
-        return set()
 
 
-def _remove_stale(out: Path, stale: set[str], touch: Callable[[], None] = lambda: None) -> list[str]:
-    """Delete what the last build listed in its manifest and this build no longer makes."""
-    removed = []
-    for rel in sorted(stale):
-        try:
-            path = safe_path(out, rel)
-        except WriteError:
-            continue  # a tampered manifest never makes us delete outside the output folder
-        if path.is_file():
-            touch()
-            path.unlink()
-            removed.append(rel)
-            _prune(path.parent, out)
-    return removed
-
-
-def _prune(folder: Path, out: Path) -> None:
-    """Remove folders left empty by stale files, up to the output folder."""
-    out = out.resolve()
-    while folder.resolve() != out and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent
