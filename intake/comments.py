@@ -8,9 +8,19 @@ from typing import Any
 from intake import files, topics
 from intake.entry import KEY
 from intake.errors import RunError
+from sitegen.source import SourceError, read_yaml
 
 MAX_DEPTH = 3
 PUBLIC_KEYS = ("id", "topic", "parent", "name", "body", "date", "official", "moderated_at", "moderated_by")
+
+
+def read(path: Path) -> dict[str, Any]:
+    """A published comment as the build reads it (an editor may have changed it by hand)."""
+    try:
+        data = read_yaml(path).data
+    except SourceError as exc:
+        raise RunError(f"{path}:{exc.line}: {exc.message}") from None
+    return data
 
 
 def comment_file(root: Path, topic: str, cid: str) -> Path | None:
@@ -38,23 +48,23 @@ def depth(root: Path, topic: str, cid: str) -> int:
             raise RunError(f"comment {current} is not published in topic {topic}")
         seen.add(current)
         level += 1
-        current = (files.read(path) or {}).get("parent")
+        current = read(path).get("parent")
     return level
 
 
 def children(root: Path, topic: str, cid: str) -> list[Path]:
     """Published replies directly under a comment."""
     folder = root / "content" / "kommentare" / topic
-    return [p for p in sorted(folder.glob("*.yaml")) if (files.read(p) or {}).get("parent") == cid]
+    return [p for p in sorted(folder.glob("*.yaml")) if read(p).get("parent") == cid]
 
 
 def detach(root: Path, topic: str, cid: str) -> list[str]:
     """Move replies up to the removed comment's parent, so other people's comments survive."""
     path = comment_file(root, topic, cid)
-    parent = (files.read(path) or {}).get("parent") if path and path.is_file() else None
+    parent = read(path).get("parent") if path and path.is_file() else None
     moved = []
     for child in children(root, topic, cid):
-        data = files.read(child)
+        data = read(child)
         data["parent"] = parent
         files.write(child, data)
         moved.append(str(data.get("id")))

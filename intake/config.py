@@ -8,7 +8,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import yaml
 
 from intake.errors import ConfigError
 
@@ -209,8 +208,12 @@ def load(root: Path) -> IntakeConfig:
     path = root / "content" / "site.yaml"
     if not path.is_file():
         raise ConfigError(f"{path}: not found (run from the repository root or pass --root DIR)")
+    from sitegen.source import SourceError, parse_yaml  # the build's reader: lines, and no alias bombs
+
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        raw, _ = parse_yaml(path.read_text(encoding="utf-8"))
+    except SourceError as exc:
+        raise ConfigError(f"{path}:{exc.line}: {exc.message}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
     return parse(root, raw)

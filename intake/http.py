@@ -84,13 +84,13 @@ class Fetcher:
                           f"({self.policy.request_deadline:g} s); the backend stalls or drips its answer")
 
     def send(self, method: str, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
-             read_body: Callable[[httpx.Response], bool]) -> tuple[httpx.Response, bytes]:
+             read_body: Callable[[httpx.Response], bool], payload: Any = None) -> tuple[httpx.Response, bytes]:
         """One attempt, streamed: the body is read only if wanted, and only up to the size and time limits."""
         ends = min(self.clock() + self.policy.request_deadline, self.pull_ends)
         what = f"{method} {shown(url)}"
         if self.clock() >= ends:
             raise self.out_of_time(what, ends)
-        request = self.client.build_request(method, url, params=params, headers=headers,
+        request = self.client.build_request(method, url, params=params, headers=headers, json=payload,
                                             timeout=timeout(self.policy, ends - self.clock()))
         try:
             response = self.headers_by(request, ends, what)
@@ -156,8 +156,9 @@ class Fetcher:
 
     def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
                 headers: Mapping[str, str] | None = None, want_json: bool = True,
-                ok_statuses: tuple[int, ...] = ()) -> tuple[Any, httpx.Response]:
-        """Send one request, retrying what is worth retrying; returns (decoded JSON or None, response)."""
+                ok_statuses: tuple[int, ...] = (), payload: Any = None) -> tuple[Any, httpx.Response]:
+        """Send one request (payload: a JSON body), retrying what is worth retrying; returns (decoded JSON or
+        None, response)."""
         problem = ""
 
         def wanted(response: httpx.Response) -> bool:
@@ -167,7 +168,7 @@ class Fetcher:
             self.requests += 1
             wait = self.backoff(attempt)
             try:
-                response, body = self.send(method, url, params, headers, wanted)
+                response, body = self.send(method, url, params, headers, wanted, payload)
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 # Resets, timeouts, bodies cut short (RemoteProtocolError) and broken gzip are transient.
                 problem = f"{type(exc).__name__}: {exc or 'no detail'}"

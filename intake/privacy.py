@@ -10,7 +10,7 @@ import secrets
 import unicodedata
 from typing import Mapping
 
-from intake import comments
+from intake import comments, dates
 from intake.config import IntakeConfig
 from intake.entry import Entry
 from intake.errors import ConfigError
@@ -98,8 +98,11 @@ def _purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
     stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     purged: list[str] = []
     for entry in list(inbox.entries()):
-        submitted = dt.datetime.fromisoformat(entry.date.replace("Z", "+00:00"))
-        if entry.status == "erased" or submitted >= cutoff:
+        try:
+            submitted: dt.datetime | None = dates.parse_date(entry.date)
+        except ValueError:
+            submitted = None  # written unreadable by an old version: past any retention, so purged
+        if entry.status == "erased" or (submitted is not None and submitted >= cutoff):
             continue
         unpublished = entry.status in ("rejected", "spam")
         if not entry.personal and not (unpublished and entry.fields):

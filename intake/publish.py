@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from intake import comments, topics
+from intake import comments, dates, topics
 from intake.config import IntakeConfig
 from intake.entry import Entry
 from intake.errors import RunError
@@ -47,11 +47,15 @@ def approve(config: IntakeConfig, inbox: Inbox, key: str, *, by: str, official: 
         if entry.invalid:
             raise RunError(f"{entry.key}: cannot be published: {'; '.join(entry.invalid)}")
         topics.open_for_comments(config.root, entry.topic)
+        try:
+            date = dates.stamp(dates.parse_date(entry.date))
+        except ValueError:
+            raise RunError(f"{entry.key}: cannot be published: its date {entry.date!r} is unreadable") from None
         parent = entry.fields.get("parent") or None
         comments.check_parent(config.root, entry.topic, parent)
         path = comments.write_comment(config.root, {
             "id": entry.key, "topic": entry.topic, "parent": parent, "name": entry.name,
-            "body": entry.fields.get("body", ""), "date": entry.date, "official": official,
+            "body": entry.fields.get("body", ""), "date": date, "official": official,
             "moderated_at": now, "moderated_by": by})
         try:
             inbox.put(entry.but(status="approved", official=official, moderated_at=now, moderated_by=by,

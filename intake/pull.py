@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from intake import files, privacy, spam, topics, validate
 from intake.config import IntakeConfig
@@ -63,19 +63,24 @@ def variant(sub: Submission) -> Submission:
                       data=sub.data, flagged_spam=sub.flagged_spam, problems=(*sub.problems, problem))
 
 
-def placed(sub: Submission, inbox: Inbox) -> tuple[Submission, bool]:
+def placed(sub: Submission, stored: Callable[[str], Entry | None]) -> tuple[Submission, bool]:
     """Where sub belongs (itself or its flagged variant) and whether that is already stored."""
-    if not inbox.has(sub.key):
+    known = stored(sub.key)
+    if known is None:
         return sub, False
-    if not differs(sub, inbox.get(sub.key)):
+    if not differs(sub, known):
         return sub, True
     other = variant(sub)
-    return other, inbox.has(other.key)
+    return other, stored(other.key) is not None
+
+
+DELETE_BATCH = 500  # submissions per delete request, where the backend takes batches
 
 
 def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt.datetime,
          progress: Callable[[str], None] = lambda line: None) -> PullResult:
-    """Exactly once: an entry is on disk (fsynced) before anything is deleted at the backend."""
+    """Exactly once: a page's entries are on disk (one flush for the page) before the next page is read,
+    and nothing is deleted at the backend before every page is."""
     received = now.strftime("%Y-%m-%dT%H:%M:%SZ")
     seen = added = flagged = invalid = deleted = 0
     error = None
@@ -87,28 +92,43 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
         safe: dict[str, Submission] = {}
         try:
             for page in source.pages():
+                fresh: dict[str, Entry] = {}  # this page's new entries, written together at its end
+
+                def stored(k: str) -> Entry | None:
+                    return fresh.get(k) or (inbox.get(k) if inbox.has(k) else None)
+
                 for delivered in page:
-                    sub, stored = placed(delivered, inbox)
+                    sub, already = placed(delivered, stored)
                     if sub.key in safe:
                         continue  # the same submission on two pages (new ones shifted the offsets)
                     seen += 1
-                    if not stored:
+                    if not already:
                         entry = to_entry(sub, config, known, duplicates, key, received)
-                        inbox.add(entry)
+                        fresh[entry.key] = entry
                         duplicates.setdefault(entry.fingerprint or "", entry.key)
-                        added += 1
                         flagged += entry.status == "spam"
                         invalid += bool(entry.invalid)
                         if sub.key != delivered.key:
                             conflicts.append(delivered.key)
                     safe[sub.key] = sub
+                added += inbox.add_many(list(fresh.values()))
                 progress(f"{seen} submissions read, {added} new")
             if source.can_delete:
                 # Only after every page is read: deleting earlier would shift the pages under us.
-                for sub in safe.values():
-                    source.delete(sub)
-                    deleted += 1
+                for done in deletions(source, list(safe.values())):
+                    deleted += done
         except FetchError as exc:
             error = str(exc)
     return PullResult(seen=seen, added=added, spam=flagged, invalid=invalid, deleted=deleted, error=error,
                       conflicts=tuple(conflicts))
+
+
+def deletions(source: Source, subs: list[Submission]) -> Iterator[int]:
+    """Delete what is safe on disk, in batches where the source can, else one by one; yields each count."""
+    batch = getattr(source, "delete_many", None)
+    for i in range(0, len(subs), DELETE_BATCH if batch else 1):
+        if batch:
+            yield batch(subs[i:i + DELETE_BATCH])
+        else:
+            source.delete(subs[i])
+            yield 1

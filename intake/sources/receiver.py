@@ -10,7 +10,8 @@ from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
 from intake.receiver.app import ID
 from intake.receiver.settings import SETTINGS, WHERE
-from intake.sources import Submission, flatten, token, utc_iso
+from intake.dates import utc_date
+from intake.sources import PageGuard, Submission, flatten, token
 
 
 class Receiver:
@@ -26,6 +27,7 @@ class Receiver:
     def pages(self) -> Iterator[list[Submission]]:
         """Every waiting submission, oldest first."""
         after = 0
+        guard = PageGuard(f"{self.url}/api/submissions", self.fetcher.policy.max_pages)
         while True:
             body, _ = self.fetcher.get_json(f"{self.url}/api/submissions",
                                             params={"after": after, "limit": self.per_page}, headers=self.headers)
@@ -33,6 +35,7 @@ class Receiver:
             if not isinstance(items, list):
                 raise FetchError(f"{self.url}/api/submissions: expected an object with a `submissions` list")
             batch = [self.parse(item) for item in items]
+            guard.check(batch, f"the page after {after}")
             yield batch
             if not body.get("next") or not batch:
                 return
@@ -47,13 +50,14 @@ class Receiver:
                 or not isinstance(item.get("seq"), int) or isinstance(item.get("seq"), bool):
             raise FetchError(f"{self.url}: unexpected submission in the receiver's answer")
         data = {str(k): flatten(v) for k, v in item["data"].items()}
+        date, problem = utc_date(item.get("received_at"), self.now)
         return Submission(key=f"receiver-{item['id']}", source=self.name, source_id=str(item["id"]),
-                          date=utc_iso(item.get("received_at"), self.now), data=data)
+                          date=date, data=data, problems=(problem,) if problem else ())
 
     def delete_many(self, submissions: list[Submission]) -> int:
         """Delete a batch at the receiver in one request (it also truncates its log); returns how many."""
-        body, _ = self.fetcher.request("POST", f"{self.url}/api/submissions/delete", headers=self.headers,
-                                       json={"ids": [s.source_id for s in submissions]})
+        self.fetcher.request("POST", f"{self.url}/api/submissions/delete", headers=self.headers,
+                             payload={"ids": [s.source_id for s in submissions]})
         return len(submissions)
 
     def delete(self, submission: Submission) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import yaml
 from intake import review as reviewing
 from intake.config import load as load_config
 from intake.inbox import Inbox
-from intake_fakes import FakeNetlify, mock_transport, submission
+from intake_fakes import BASE_TIME, FakeNetlify, mock_transport, submission
 from intake_support import REPO, Cli
 
 PERSON = "person7@example.org"
@@ -184,3 +186,39 @@ def test_forget_points_to_the_git_history_procedure(cli: Cli) -> None:
     result = cli("forget", PERSON)
     assert "stays in git history" in result.out
     assert "Erasing a comment from git history" in (REPO / "docs" / "intake.md").read_text(encoding="utf-8")
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+
+
+def test_an_alias_bomb_in_site_yaml_is_a_config_error_at_once(cli: Cli) -> None:
+    """Nine lines of YAML aliases unfold to 9**9 values: refused with the line, never expanded."""
+    path = cli.root / "content" / "site.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + BOMB + "bomb: *i\n", encoding="utf-8")
+    child = subprocess.run([sys.executable, "-c", LIMITED.replace("RLIMIT_FSIZE", "RLIMIT_AS"), str(1 << 30),
+                            "stats", "--root", str(cli.root)], cwd=REPO, capture_output=True, text=True, timeout=60,
+                           env={"PATH": os.environ.get("PATH", ""), **cli.env})
+    assert child.returncode == 2, child.stderr
+    assert re.search(r"site\.yaml:\d+: YAML alias '\*a' is not allowed", child.stderr)
+
+
+def old_version_date(cli: Cli, k: str, date: str) -> None:
+    """An entry as a version before the date checks wrote it."""
+    path = cli.inbox / f"{k}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["date"] = date
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_purge_and_approve_survive_a_date_an_old_version_stored(cli: Cli) -> None:
+    pull(cli, submission(1), submission(2))
+    old_version_date(cli, key(1), "500-01-01T00:00:00Z")
+    approve = cli("approve", key(1))
+    assert approve.code == 1 and "its date '500-01-01T00:00:00Z' is unreadable" in approve.err
+    assert published(cli) == set()
+    cli.clock = lambda: (BASE_TIME + dt.timedelta(days=10)).timestamp()  # within retention for entry 2
+    purge = cli("purge")
+    assert purge.code == 0, purge.err
+    assert cli.entries()[key(1)]["personal"] == {}  # unreadable: treated as past retention
+    assert cli.entries()[key(2)]["personal"] != {}
