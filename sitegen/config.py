@@ -36,6 +36,7 @@ RULES: dict[str, s.Rule] = {
         status=s.text(), evaluated_on=s.DATE, contact=s.text(),
         enforcement_body=s.text(), enforcement_url=s.url(),
     ),
+    "deploy": s.struct(host=s.choice("netlify", "cloudflare", "github", "gitlab", "server", default="netlify")),
     "intake": s.Rule("any"),
 }
 
@@ -73,7 +74,7 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
             problems.add(path, exc.line, exc.message, exc.hint)
     v = s.Validator(lines, report)
     config = v.mapping(data, RULES)
-    for group in ("form", "operator", "responsible", "privacy", "accessibility"):
+    for group in ("form", "operator", "responsible", "privacy", "accessibility", "deploy"):
         if config[group] is None:
             config[group] = v.mapping({}, RULES[group].fields)
     form = config["form"]

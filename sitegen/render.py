@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-from . import dates, outputs
+from . import dates, headers, outputs
 from .assets import Assets
 from .markup import comment_to_html
 from .model import Comment, Event, Page, Site, Topic
@@ -85,7 +85,8 @@ class Renderer:
         nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
         nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
         # no `today` here: a topic page must not change by date alone (its cache key has no date)
-        self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav}
+        self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav,
+                     "csp_meta": headers.csp_meta(config)}
 
     def page(self, template: str, url: str, **context: Any) -> bytes:
         return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
@@ -129,6 +130,7 @@ class Renderer:
             [e.url for e in site.events] + [p.url for p in site.pages]
         yield "sitemap.xml", outputs.sitemap(site, urls)
         yield "robots.txt", outputs.robots(site)
+        yield "_headers", headers.headers_file(site.config)
 
     def event_files(self, site: Site, events: Iterable[Event], titles: dict[str, Topic]) -> Iterator[tuple[str, bytes]]:
         """The page and the calendar file of each of these events (of site.events); titles: the

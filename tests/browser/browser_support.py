@@ -70,3 +70,30 @@ def pages(site: Path) -> Iterator[str]:
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         yield "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def parse_headers_file(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The rules of a Netlify/Cloudflare `_headers` file: (path pattern, [(name, value)])."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+        else:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
+def headers_for(site: Path) -> Any:
+    """What a host reading site/_headers sends for a path (rules matched as Netlify does: `*` at the end)."""
+    def lookup(path: str) -> list[tuple[str, str]]:
+        rules = parse_headers_file((site / "_headers").read_text(encoding="utf-8"))  # as built at this moment
+        sent: list[tuple[str, str]] = []
+        for pattern, pairs in rules:
+            if pattern == path or (pattern.endswith("*") and path.startswith(pattern[:-1])):
+                sent += pairs
+        return sent
+
+    return lookup

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from browser_support import StaticSite
+from browser_support import StaticSite, headers_for
 from intake_support import Cli
 from receiver_support import Running
 from sitegen import build
@@ -26,7 +26,7 @@ class Loop:
     def __init__(self, root: Path) -> None:
         shutil.copytree(FIXTURE, root)
         self.root, self.out = root, root / "site"
-        self.site = StaticSite(self.out)
+        self.site = StaticSite(self.out, headers_for=headers_for(self.out))  # CSP and all, as a host sends them
         self.configure("http://127.0.0.1:1")
         self.receiver = Running(root, ENV)  # reads base_url (the static site) from site.yaml
         self.configure(self.receiver.url)
@@ -78,7 +78,7 @@ def test_a_visitors_comment_goes_through_the_receiver_onto_the_topic_page(browse
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
     page.on("response", lambda answer: errors.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
     text = f"Ein Radweg an der Saale, bitte ({'mit' if javascript else 'ohne'} JavaScript)."
     try:
