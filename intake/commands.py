@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from intake import config as configuration
-from intake import display, privacy, publish, topics
+from intake import display, notify, privacy, publish, topics
 from intake import pull as pulling
 from intake import review as reviewing
 from intake import sources
@@ -45,6 +45,7 @@ def pull(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     """Fetch new submissions; a persistent backend error ends with exit 1, keeping what was stored."""
     config, inbox = setup(root)
     key = privacy.load_key(config, rt.env)
+    notice = notify.parse(config.notify_settings)  # a mistake there is a config error before anything is pulled
     with httpx.Client(transport=rt.transport) as client:
         fetcher = Fetcher(client, config.http, sleep=rt.sleep, clock=rt.clock, rng=random.Random())
         source = sources.make(config, fetcher, rt.env, rt.now())
@@ -54,6 +55,8 @@ def pull(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
            f"{fetcher.retried} retries; inbox: {config.inbox}")
     for conflict in result.conflicts:
         rt.warn(f"warning: {conflict} arrived again with different content; stored apart, marked invalid")
+    for problem in notify.send(notice, dict(result.waiting), rt.env):
+        rt.warn(f"warning: {problem}")
     if result.error:
         rt.warn(f"error: {result.error}")
         rt.warn(f"kept the {result.added} new entries; run `python -m intake pull` again to continue")

@@ -59,6 +59,7 @@ class IntakeConfig:
     source: str = "netlify"
     source_settings: Mapping[str, Any] = field(default_factory=dict)
     receiver_settings: Mapping[str, Any] = field(default_factory=dict)  # the city's own receiver, both sides
+    notify_settings: Mapping[str, Any] = field(default_factory=dict)  # intake.notify, parsed by notify.py
     base_url: str = ""  # the site's public address (content/site.yaml base_url)
     inbox: Path = Path(".inbox")
     retention_days: int = 180
@@ -133,7 +134,7 @@ def parse(root: Path, raw_site: Any) -> IntakeConfig:
     """Validate the `intake:` section of a loaded site.yaml."""
     site = mapping(raw_site, "content/site.yaml")
     raw = mapping(site.get("intake"), "intake")
-    check_keys(raw, ("source", "netlify", "formspree", "json", "receiver", "inbox", "retention_days", "hash_key_env",
+    check_keys(raw, ("source", "netlify", "formspree", "json", "receiver", "notify", "inbox", "retention_days", "hash_key_env",
                      "hash_key_file", "official_names", "spam", "limits", "http"), "intake")
     source = raw.get("source", "netlify")
     if source not in SOURCES:
@@ -157,6 +158,7 @@ def parse(root: Path, raw_site: Any) -> IntakeConfig:
         source=source,
         source_settings=MappingProxyType(dict(settings)),
         receiver_settings=MappingProxyType(dict(mapping(raw.get("receiver"), "intake.receiver"))),
+        notify_settings=MappingProxyType(dict(mapping(raw.get("notify"), "intake.notify"))),
         base_url=str(site.get("base_url") or "").strip().rstrip("/"),
         inbox=inbox,
         retention_days=number(raw, "retention_days", 180, "intake", integer=True),

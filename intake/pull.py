@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -26,6 +27,7 @@ class PullResult:
     invalid: int
     deleted: int
     error: str | None = None
+    waiting: tuple[tuple[str, int], ...] = ()  # new entries waiting for review, per topic (for the notice)
     conflicts: tuple[str, ...] = ()  # keys that arrived again with other content (stored under a derived key)
 
 
@@ -85,6 +87,7 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
     seen = added = flagged = invalid = deleted = 0
     error = None
     conflicts: list[str] = []
+    waiting: Counter[str] = Counter()
     with inbox.lock():
         files.clean_temps(inbox.path)
         known = topics.known(config.root)
@@ -108,6 +111,8 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
                         duplicates.setdefault(entry.fingerprint or "", entry.key)
                         flagged += entry.status == "spam"
                         invalid += bool(entry.invalid)
+                        if entry.status == "pending" and not entry.invalid:
+                            waiting[entry.topic] += 1
                         if sub.key != delivered.key:
                             conflicts.append(delivered.key)
                     safe[sub.key] = sub
@@ -120,7 +125,7 @@ def pull(config: IntakeConfig, inbox: Inbox, source: Source, key: bytes, now: dt
         except FetchError as exc:
             error = str(exc)
     return PullResult(seen=seen, added=added, spam=flagged, invalid=invalid, deleted=deleted, error=error,
-                      conflicts=tuple(conflicts))
+                      conflicts=tuple(conflicts), waiting=tuple(sorted(waiting.items())))
 
 
 def deletions(source: Source, subs: list[Submission]) -> Iterator[int]:
