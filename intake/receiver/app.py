@@ -22,7 +22,9 @@ LOG = logging.getLogger("intake.receiver")  # counts and ids only: never an addr
 StartResponse = Callable[..., Any]
 Headers = list[tuple[str, str]]
 SECURITY = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
-            ("Cache-Control", "no-store")]
+            ("Cache-Control", "no-store"),
+            ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; "
+                                        "form-action 'none'; base-uri 'none'")]
 
 
 def utc_now() -> dt.datetime:

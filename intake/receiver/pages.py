@@ -15,6 +15,13 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>{title}</title>
+<style>
+body {{ font: 1.1rem/1.55 system-ui, sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 40rem;
+       padding: 1.5rem; }}
+h1 {{ font-size: 1.6rem; line-height: 1.25; }}
+a {{ color: #0b4f8a; }}
+a:focus {{ outline: 3px solid #c1440e; outline-offset: 2px; }}
+</style>
 </head>
 <body>
 <main>
