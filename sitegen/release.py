@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from .config import fact_lines, missing_facts
 from .model import Page
@@ -25,8 +26,9 @@ def release_problems(root: Path, config: dict[str, Any], pages: Iterable[Page]) 
                               "intake.source", "intake.netlify.delete_after_pull"])
     where = lambda key: f"content/site.yaml:{lines.get(key, 1)}"  # noqa: E731
     problems = missing_facts(config, root)
-    if config.get("base_url") and not str(config["base_url"]).startswith("https://"):
-        problems.append(f"{where('base_url')}: 'base_url' must be an https:// address for a public site")
+    if config.get("base_url") and not https_host(str(config["base_url"])):
+        problems.append(f"{where('base_url')}: 'base_url' must be an https:// address with a host name for a "
+                        "public site")
     problems += form_problems(config, where)
     problems += privacy_problems(config, where)
     layouts = {p.layout for p in pages}
@@ -36,6 +38,15 @@ def release_problems(root: Path, config: dict[str, Any], pages: Iterable[Page]) 
     return problems
 
 
+def https_host(url: str) -> bool:
+    """An https:// URL that names a host: `https://` or `https:///x` starts right but goes nowhere."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme == "https" and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # e.g. a port that is not a number
+        return False
+
+
 def form_problems(config: dict[str, Any], where: Any) -> list[str]:
     """The form must post somewhere, over https, to where `intake pull` fetches from."""
     form, intake = config.get("form") or {}, config.get("intake") or {}
@@ -43,9 +54,9 @@ def form_problems(config: dict[str, Any], where: Any) -> list[str]:
     problems = []
     if provider in ("receiver", "url"):
         action = form.get("action") or ""
-        if not action.startswith("https://"):
-            problems.append(f"{where('form.action')}: 'form.action' must be an https:// address (the comment form "
-                            f"would send names and e-mail addresses in clear text or nowhere)")
+        if not https_host(str(action)):
+            problems.append(f"{where('form.action')}: 'form.action' must be an https:// address with a host name "
+                            "(the comment form would send names and e-mail addresses in clear text or nowhere)")
     source = intake.get("source") or "netlify"
     wanted = SOURCE_OF.get(provider)
     if wanted and source != wanted:
