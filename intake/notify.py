@@ -8,6 +8,7 @@ failed pull: the comments are safely in the inbox either way.
 from __future__ import annotations
 
 import smtplib
+import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Mapping
@@ -60,6 +61,9 @@ def parse(raw: Any) -> NotifyConfig:
     host, sender = text(mail, "host", None, where), text(mail, "from", None, where)
     if not host or not sender:
         raise ConfigError(f"{where}: host and from are required")
+    if mail.get("user_env") and not starttls:
+        raise ConfigError(f"{where}: a login (user_env) needs starttls: true; without it the password would "
+                          "cross the network in clear text")
     return NotifyConfig(webhook, Smtp(
         host=host, port=number(mail, "port", 587, where, integer=True), starttls=starttls, sender=sender,
         to=tuple(to), user_env=env_name(mail, "user_env", "", where) if mail.get("user_env") else None,
@@ -106,7 +110,8 @@ def mail(smtp: Smtp, body: str, env: Mapping[str, str]) -> None:
     note.set_content(body + "\n\nPrüfen: python -m intake review\n")
     with smtplib.SMTP(smtp.host, smtp.port, timeout=30) as server:
         if smtp.starttls:
-            server.starttls()
+            # smtplib's default context checks no certificate: anyone in between would get the login
+            server.starttls(context=ssl.create_default_context())
         if smtp.user_env:
             server.login(env.get(smtp.user_env, ""), env.get(smtp.password_env or "", ""))
         server.send_message(note)

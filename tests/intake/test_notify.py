@@ -117,3 +117,65 @@ def test_a_wrong_notify_setting_is_a_config_error_before_anything_is_pulled(tmp_
     result = cli("pull")
     assert result.code == 2 and "intake.notify.smtp.to: expected a list" in result.err
     assert backend.requests == 0 and cli.entries() == {}
+
+
+TLS = Path(__file__).resolve().parents[1] / "data" / "tls"
+
+
+class StarttlsPeer(socketserver.StreamRequestHandler):
+    """An SMTP peer that offers STARTTLS with a self-signed certificate (what a man in the middle has)."""
+
+    said: list[str] = []
+
+    def handle(self) -> None:
+        import ssl
+
+        self.wfile.write(b"220 test ESMTP\r\n")
+        while line := self.rfile.readline():
+            type(self).said.append(line.decode("ascii", "replace").strip())
+            verb = type(self).said[-1].split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250-test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif verb == "STARTTLS":
+                self.wfile.write(b"220 go ahead\r\n")
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(TLS / "selfsigned-cert.pem", TLS / "selfsigned-key.pem")
+                try:
+                    tls = context.wrap_socket(self.connection, server_side=True)
+                except (ssl.SSLError, OSError):
+                    return  # the client refused our certificate: nothing more is said
+                self.rfile, self.wfile = tls.makefile("rb"), tls.makefile("wb", buffering=0)
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"235 ok\r\n" if verb == "AUTH" else b"250 ok\r\n")
+
+
+def test_the_smtp_login_goes_only_to_a_server_whose_certificate_is_valid(tmp_path: Path, env: dict[str, str]) -> None:
+    """STARTTLS without checking the certificate would hand the password to whoever sits in between."""
+    StarttlsPeer.said = []
+    peer = socketserver.ThreadingTCPServer(("127.0.0.1", 0), StarttlsPeer)
+    peer.daemon_threads = True
+    threading.Thread(target=peer.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        root = make_site(tmp_path / "site", intake_section(notify={"smtp": {
+            "host": "127.0.0.1", "port": peer.server_address[1], "starttls": True, "from": "intake@example.org",
+            "to": ["redaktion@example.org"], "user_env": "SMTP_USER", "password_env": "SMTP_PASSWORD"}}))
+        cli = Cli(root, {**env, "SMTP_USER": "intake", "SMTP_PASSWORD": "geheimes-passwort"})
+        cli.transport = mock_transport(FakeNetlify([submission(1)]))
+        result = cli("pull")
+    finally:
+        peer.shutdown()
+        peer.server_close()
+    assert result.code == 0 and "notice by e-mail not sent" in result.err and "CERTIFICATE" in result.err.upper()
+    assert not [line for line in StarttlsPeer.said if line.upper().startswith(("AUTH", "MAIL"))]
+
+
+def test_an_smtp_login_without_tls_is_a_config_error(tmp_path: Path, env: dict[str, str]) -> None:
+    cli = Cli(make_site(tmp_path / "site", intake_section(notify={"smtp": {
+        "host": "mail.example.org", "starttls": False, "from": "a@b.c", "to": ["r@b.c"], "user_env": "SMTP_USER",
+        "password_env": "SMTP_PASSWORD"}})), env)
+    cli.transport = mock_transport(FakeNetlify([submission(1)]))
+    result = cli("pull")
+    assert result.code == 2 and "clear text" in result.err and cli.entries() == {}
