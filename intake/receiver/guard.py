@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -25,6 +26,20 @@ def client_address(environ: Mapping[str, str], trusted: frozenset[str]) -> str:
         if hop not in trusted:
             return hop
     return hops[0] if hops else peer
+
+
+def client_key(address: str) -> str:
+    """What the rate limit counts: an IPv4 address, or an IPv6 address's /64 (one customer's line gets a
+    whole /64, so counting single IPv6 addresses would give each visitor 2^64 fresh allowances)."""
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address  # not an address (a unix socket, a proxy's odd header): counted as it is
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def same_site(environ: Mapping[str, str], allowed: frozenset[str]) -> bool:
@@ -53,7 +68,7 @@ class RateLimit:
         """Record a submission from address; False when it is over the limit (then nothing is recorded)."""
         if self.count == 0:
             return True  # 0 switches the limit off
-        client = hmac.new(self._key, address.encode("utf-8", "replace"), hashlib.sha256).digest()
+        client = hmac.new(self._key, client_key(address).encode("utf-8", "replace"), hashlib.sha256).digest()
         now = self.clock()
         with self._lock:
             times = [t for t in self._seen.pop(client, []) if now - t < self.seconds]

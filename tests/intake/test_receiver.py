@@ -97,6 +97,20 @@ def test_forwarded_addresses_count_only_from_trusted_proxies(tmp_path: Path, env
         assert codes == expected, trusted
 
 
+def test_the_rate_limit_counts_an_ipv6_visitor_by_the_64_their_line_gets(tmp_path: Path, env: dict[str, str]) -> None:
+    """One home line gets a whole IPv6 /64: counted per address, every post would be a fresh visitor."""
+    env["RECEIVER_TOKEN"] = TOKEN
+    root = receiver_site(tmp_path / "site", trusted_proxies=["127.0.0.1"], rate_limit={"count": 1, "seconds": 600})
+    running = Running(root, env)
+    sent = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", "2001:db8:1:3::1", "198.51.100.7",
+            "::ffff:198.51.100.7"]
+    try:
+        codes = [running.post(headers={"X-Forwarded-For": address}).status_code for address in sent]
+    finally:
+        running.close()
+    assert codes == [303, 429, 303, 303, 429]
+
+
 def test_get_on_the_form_address_is_405_and_health_answers(receiver: Running) -> None:
     assert httpx.get(receiver.url + "/kommentar", timeout=10).status_code == 405
     health = httpx.get(receiver.url + "/health", timeout=10)
