@@ -49,6 +49,8 @@ class Receiver:
                                      [("Allow", "POST")])
                 return self.submit(environ, start)
             if path == "/health" and method in ("GET", "HEAD"):
+                if not self.store.healthy():
+                    return self.json(start, 503, {"status": "cannot store posts"})
                 return self.json(start, 200, {"status": "ok", "waiting": self.store.count()})
             if path == "/api/submissions" or path.startswith("/api/submissions/"):
                 return self.api(environ, start, method, path)

@@ -16,14 +16,26 @@ from intake.receiver.settings import ReceiverConfig, origin
 MAX_CLIENTS = 100_000  # remembered client hashes; the oldest are forgotten first
 
 
+def plain(address: str) -> str:
+    """An address as one spelling: an IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4
+    peer, `::ffff:127.0.0.1`) as the IPv4 address, IPv6 compressed; anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return address.strip()
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return str(mapped or ip)
+
+
 def client_address(environ: Mapping[str, str], trusted: frozenset[str]) -> str:
     """The visitor's address: the socket's peer, or X-Forwarded-For's last untrusted hop behind our proxies."""
-    peer = environ.get("REMOTE_ADDR", "")
-    if peer not in trusted:
+    ours = {plain(t) for t in trusted}
+    peer = plain(environ.get("REMOTE_ADDR", ""))
+    if peer not in ours:
         return peer  # a client could send any X-Forwarded-For: only our own proxies are believed
-    hops = [h.strip() for h in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    hops = [plain(h) for h in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     for hop in reversed(hops):  # each proxy appends the address it saw: walk back past our own
-        if hop not in trusted:
+        if hop not in ours:
             return hop
     return hops[0] if hops else peer
 

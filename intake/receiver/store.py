@@ -36,20 +36,36 @@ class Pending:
         self.row = row
         self.done = threading.Event()
         self.error: BaseException | None = None
+        self.lock = threading.Lock()
+        self.claimed = False  # the writer has taken it into a commit: it will be stored
+        self.abandoned = False  # its request gave up waiting (the visitor was told it failed): never store it
+
+    def claim(self) -> bool:
+        """The writer takes it, unless its request gave up first."""
+        with self.lock:
+            self.claimed = not self.abandoned
+            return self.claimed
+
+    def give_up(self) -> bool:
+        """The request stops waiting; False if a commit already holds it (then wait for that commit)."""
+        with self.lock:
+            self.abandoned = not self.claimed
+            return self.abandoned
 
 
 class Store:
     """A SQLite file in WAL mode with synchronous=FULL: a commit is on disk when it returns."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, wait: float = WAIT) -> None:
+        self.path, self.wait = path, wait
         self._local = threading.local()  # one connection per server thread
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not path.exists():  # private from the first byte: it holds e-mail addresses until pulled
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._connect().execute(SCHEMA)
         self._queue: queue.Queue[Pending] = queue.Queue()
-        threading.Thread(target=self._writer, name="receiver-writer", daemon=True).start()
+        self._thread = threading.Thread(target=self._writer, name="receiver-writer", daemon=True)
+        self._thread.start()
 
     def _connect(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
@@ -66,14 +82,16 @@ class Store:
         uid = secrets.token_hex(12)
         pending = Pending((uid, received_at, json.dumps(dict(data), ensure_ascii=False)))
         self._queue.put(pending)
-        if not pending.done.wait(WAIT):
-            raise TimeoutError("the database did not commit in time")
+        if not pending.done.wait(self.wait):
+            if pending.give_up():  # told "not saved": it must not be saved later either (a resubmit would double it)
+                raise TimeoutError("the database did not commit in time")
+            pending.done.wait()  # already in a commit that is running: its outcome is the answer
         if pending.error is not None:
             raise pending.error
         return uid
 
     def _writer(self) -> None:
-        """Commit whatever is queued, as one transaction, and wake its requests."""
+        """Commit whatever is queued, as one transaction, and wake its requests; never dies of an error."""
         db = self._connect()
         while True:
             batch = [self._queue.get()]
@@ -82,18 +100,29 @@ class Store:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
+            for dropped in [p for p in batch if not p.claim()]:
+                dropped.done.set()  # its request gave up: not stored (the visitor was told so)
+                batch.remove(dropped)
             try:
                 db.execute("BEGIN IMMEDIATE")
                 db.executemany("INSERT INTO submissions (id, received_at, data) VALUES (?, ?, ?)",
                                [p.row for p in batch])
                 db.execute("COMMIT")
-            except BaseException as exc:  # a full disk: every post of the batch gets the error, none a 303
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+            except Exception as exc:  # a full disk: every post of the batch gets the error, none a 303
                 for pending in batch:
                     pending.error = exc
+                try:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                except sqlite3.Error:  # the connection is broken: start a new one for the next batch
+                    self._local.db = None
+                    db = self._connect()
             for pending in batch:
                 pending.done.set()
+
+    def healthy(self) -> bool:
+        """Whether posts can be stored: the writer thread runs."""
+        return self._thread.is_alive()
 
     def page(self, after: int, limit: int) -> list[dict[str, Any]]:
         """Up to limit submissions past the cursor after, oldest first."""
