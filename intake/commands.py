@@ -87,21 +87,24 @@ def decide(args: argparse.Namespace, root: Path, rt: Runtime, status: str) -> in
     config, inbox = setup(root)
     by = editor(args, rt)
     with inbox.lock(wait=publish.LOCK_WAIT):  # once for the batch: a forget waits for all, not between two
-        failed = sum(not decide_one(config, inbox, key, args, rt, status, by) for key in args.ids)
+        failed = 0
+        for key in args.ids:
+            decision = publish.Decision(by=by, now=rt.stamp(), official=getattr(args, "official", None),
+                                        reason=getattr(args, "reason", None))
+            failed += not decide_one(config, inbox, key, status, decision, rt)
     if failed < len(args.ids):
         rt.say(REBUILD)
     return 1 if failed else 0
 
 
-def decide_one(config: configuration.IntakeConfig, inbox: Inbox, key: str, args: argparse.Namespace,
-               rt: Runtime, status: str, by: str) -> bool:
+def decide_one(config: configuration.IntakeConfig, inbox: Inbox, key: str, status: str,
+               decision: publish.Decision, rt: Runtime) -> bool:
     """One decision of a batch; False (reported) when it failed."""
     try:
         if status == "approved":
-            message = publish.approve(config, inbox, key, by=by, official=args.official, now=rt.stamp())
+            message = publish.approve(config, inbox, key, decision)
         else:
-            message = publish.decline(config, inbox, key, status=status, by=by,
-                                      reason=getattr(args, "reason", None), now=rt.stamp())
+            message = publish.decline(config, inbox, key, status, decision)
     except RunError as exc:
         rt.warn(f"error: {exc}")
         return False
@@ -144,7 +147,8 @@ def reply(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
         if rt.stdin.isatty():
             rt.warn("type the reply, end with Ctrl-D:")
         text = rt.stdin.read()
-    path = publish.reply(config, inbox, args.id, text, role=args.role, name=args.name, by=by, now=rt.stamp())
+    path = publish.reply(config, inbox, args.id, text,
+                         publish.Decision(by=by, now=rt.stamp(), official=args.role, name=args.name))
     rt.say(f"published reply -> {path.relative_to(config.root)}")
     rt.say(REBUILD)
     return 0

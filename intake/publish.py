@@ -10,6 +10,7 @@ remove a comment file whatever the inbox says, and a failed approve takes its fi
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from intake import comments, dates, topics
@@ -20,6 +21,20 @@ from intake.inbox import Inbox
 from intake.validate import controls
 
 OFFICIAL = ("stadt", "themenpate")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Who decides, when, and what was seen: the parts every decision records."""
+
+    by: str  # the editor, recorded as moderated_by
+    now: str  # UTC ISO 8601, recorded as moderated_at
+    official: str | None = None  # stadt | themenpate: a badge on approve, the role of a reply
+    reason: str | None = None  # why a submission was rejected
+    expected: str | None = None  # the status the editor saw; a decision on a changed entry is refused
+    name: str | None = None  # a reply's display name (default: intake.official_names or the Themenpate)
+
+
 LOCK_WAIT = 30.0  # seconds a decision waits for a pull or another editor's decision to finish
 
 
@@ -33,14 +48,11 @@ def current(inbox: Inbox, key: str, expected: str | None) -> Entry:
     return entry
 
 
-def approve(config: IntakeConfig, inbox: Inbox, key: str, *, by: str, official: str | None, now: str,
-            expected: str | None = None) -> str:
-    """Publish an entry (an editor's explicit decision, also for one the spam rules flagged).
-
-    expected: the status the editor saw; a decision on a changed entry is refused.
-    """
+def approve(config: IntakeConfig, inbox: Inbox, key: str, decision: Decision) -> str:
+    """Publish an entry (an editor's explicit decision, also for one the spam rules flagged)."""
+    by, now, official = decision.by, decision.now, decision.official
     with inbox.lock(wait=LOCK_WAIT):
-        entry = current(inbox, key, expected)  # read under the lock: what was shown before may be gone
+        entry = current(inbox, key, decision.expected)  # read under the lock: what was shown before may be gone
         path = comments.comment_file(config.root, entry.topic, entry.key)
         if entry.status == "approved" and path is not None and path.is_file():
             return f"{entry.key}: already approved"
@@ -66,11 +78,10 @@ def approve(config: IntakeConfig, inbox: Inbox, key: str, *, by: str, official: 
     return f"{entry.key}: approved -> {path.relative_to(config.root)}"
 
 
-def decline(config: IntakeConfig, inbox: Inbox, key: str, *, status: str, by: str, reason: str | None,
-            now: str, expected: str | None = None) -> str:
+def decline(config: IntakeConfig, inbox: Inbox, key: str, status: str, decision: Decision) -> str:
     """Reject or mark as spam; a published comment file is taken off (unless it has replies)."""
     with inbox.lock(wait=LOCK_WAIT):
-        entry = current(inbox, key, expected)
+        entry = current(inbox, key, decision.expected)
         note = ""
         path = comments.comment_file(config.root, entry.topic, entry.key)
         if path is not None and path.is_file():  # whatever the inbox says: an approve may have failed halfway
@@ -80,13 +91,15 @@ def decline(config: IntakeConfig, inbox: Inbox, key: str, *, status: str, by: st
                                f"{', '.join(p.stem for p in replies)}); decide on those first")
             comments.unpublish(path)
             note = f" (removed {path.relative_to(config.root)})"
-        inbox.put(entry.but(status=status, moderated_at=now, moderated_by=by, reason=reason, comment_path=None))
+        inbox.put(entry.but(status=status, moderated_at=decision.now, moderated_by=decision.by,
+                            reason=decision.reason, comment_path=None))
     return f"{entry.key}: {status}{note}"
 
 
-def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, *, role: str, name: str | None,
-          by: str, now: str) -> Path:
-    """Publish an official reply directly (it is the editor's own text, so no review)."""
+def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, decision: Decision) -> Path:
+    """Publish an official reply directly (it is the editor's own text, so no review); decision.official
+    is the role it is shown under."""
+    role, now = decision.official or "stadt", decision.now
     body = text.replace("\r\n", "\n").strip()
     if not body or len(body) > config.limits.body or controls(body, "\n\t"):
         raise RunError(f"reply text must be 1..{config.limits.body} characters without control characters")
@@ -98,13 +111,13 @@ def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, *, role
         if topics.meta(config.root, topic).get("draft") is True:
             raise RunError(f"topic {topic!r} is a draft (draft: true); publish the topic first")
         comments.check_parent(config.root, topic, parent_id)
-        name = name or official_name(config, role, topic)
+        name = decision.name or official_name(config, role, topic)
         if controls(name):
             raise RunError("the reply's name must not contain control characters")
         digest = hashlib.sha256(f"{parent_id}\0{body}\0{now}".encode("utf-8", "replace")).hexdigest()[:16]
         return comments.write_comment(config.root, {
             "id": f"reply-{digest}", "topic": topic, "parent": parent_id, "name": name, "body": body,
-            "date": now, "official": role, "moderated_at": now, "moderated_by": by})
+            "date": now, "official": role, "moderated_at": now, "moderated_by": decision.by})
 
 
 def official_name(config: IntakeConfig, role: str, topic: str) -> str:

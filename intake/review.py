@@ -62,13 +62,13 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
             out.write(key_pressed + "\n")
             try:
                 if key_pressed == "a":
-                    out.write(publish.approve(config, inbox, key, by=by, official=None, now=now(),
-                                              expected="pending") + "\n")
+                    decision = publish.Decision(by=by, now=now(), expected="pending")
+                    out.write(publish.approve(config, inbox, key, decision) + "\n")
                     done["approved"] += 1
                 elif key_pressed in ("r", "s"):
                     status = "rejected" if key_pressed == "r" else "spam"
-                    out.write(publish.decline(config, inbox, key, status=status, by=by, reason=None,
-                                              now=now(), expected="pending") + "\n")
+                    decision = publish.Decision(by=by, now=now(), expected="pending")
+                    out.write(publish.decline(config, inbox, key, status, decision) + "\n")
                     done[status] += 1
                 elif key_pressed == "n":
                     done["skipped"] += 1
