@@ -40,7 +40,7 @@ def prefixed_html(html: Any, prefix: str = "") -> Markup:
     """An editor's converted Markdown (trusted HTML) with its root-relative href/src prefixed."""
     if not prefix:
         return Markup(html)  # what |safe did: no work without a prefix
-    safe = escape(prefix)  # base_url is the site's own, but an attribute value is no place for a '"'
+    safe = str(escape(prefix))  # base_url is the site's own, but an attribute value is no place for a '"'
     rooted = lambda m: m.group(1) + safe + "/"  # noqa: E731
     return Markup(_TAG.sub(lambda tag: _ROOTED.sub(rooted, tag.group()), str(html)))
 
