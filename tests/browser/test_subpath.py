@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from browser_support import StaticSite, headers_for, pages
+from intake_support import Cli
+from test_comment_loop import ENV, Loop, comment_on
 from sitegen import build
 from sitetest import FIXTURE, TODAY
 
@@ -120,3 +122,29 @@ def test_the_thank_you_page_leads_back_to_the_topic_under_the_prefix(browser: An
         assert "Mobilität" in page.locator("h1").inner_text()
     finally:
         page.close()
+
+
+def test_a_comment_through_the_receiver_returns_under_the_prefix_and_is_published_there(browser: Any,
+                                                                                       tmp_path: Path) -> None:
+    loop = Loop(tmp_path / "root", prefix="/zukunft")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda answer: errors.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
+    try:
+        page.goto(f"{loop.site.url}/themen/mobilitaet/")
+        comment_on(page, "Ein Radweg an der Saale, bitte.")
+        page.wait_for_url(f"{loop.site.url}/danke/?thema=mobilitaet", timeout=15_000)  # the receiver's redirect
+        page.locator("a[data-topic-link]").click()
+        page.wait_for_url(f"{loop.site.url}/themen/mobilitaet/", timeout=15_000)
+        editor = Cli(loop.root, ENV)
+        assert editor("pull").code == 0
+        (key,) = editor.entries()
+        assert editor("approve", key).code == 0
+        loop.build()
+        page.goto(f"{loop.site.url}/themen/mobilitaet/")
+        assert "Ein Radweg an der Saale" in page.locator(f"#kommentar-{key}").inner_text()
+    finally:
+        page.close()
+        loop.close()
+    assert errors == []
