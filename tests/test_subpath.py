@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen import build
+from sitegen import BuildError, build
 from sitegen.check import run_check
 from sitegen.markup import markdown_to_html
 from sitegen.scan import Session
@@ -37,6 +37,14 @@ def test_the_prefix_is_the_path_of_base_url() -> None:
     assert url_for("/themen/x/", "/zukunft") == "/zukunft/themen/x/"
     assert [url_for(u, "/zukunft") for u in ("//cdn.example/x", "https://a.example/", "#id", "x/", "mailto:a@b")] == \
         ["//cdn.example/x", "https://a.example/", "#id", "x/", "mailto:a@b"]
+
+
+@pytest.mark.parametrize("base_url", ["https://s.example/zu kunft/", "https://s.example/a/../b",
+                                      "https://s.example/z?x=1", 'https://s.example/"z'])
+def test_a_base_url_whose_path_would_need_escaping_is_refused_with_its_line(site_root: Path, base_url: str) -> None:
+    configure(site_root, base_url=base_url)
+    with pytest.raises(BuildError, match=r"content/site\.yaml:4: 'base_url' must be the site's address"):
+        build(site_root, site_root / "out", today=TODAY, use_cache=False)
 
 
 def test_markdown_links_and_images_get_the_prefix_and_code_does_not() -> None:
