@@ -15,6 +15,8 @@ from .links import check_links
 from .load import load, topic_todos
 from .media import odd_names
 from .release import release_problems
+from .rootlinks import escaping_links
+from .urls import prefix_of
 from .vnu import ValidatorMissing, validate
 
 
@@ -48,7 +50,8 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
         except (ThemeError, WriteError) as exc:
             print(f"error{' in a template' if isinstance(exc, ThemeError) else ''}: {exc}", file=stream)
             return 1
-        problems = check_links(Path(tmp))
+        prefix = prefix_of(site.config.get("base_url"))
+        problems = escaping_links(Path(root), prefix) + check_links(Path(tmp), prefix)
         try:
             problems += validate(Path(tmp)) if vnu else []
         except ValidatorMissing as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from . import schema as s
 from .confine import allowed
@@ -11,6 +13,7 @@ from .errors import Problems
 from .source import Lines, SourceError, read_yaml
 
 FORM_PROVIDERS = ("netlify", "formspree", "receiver", "url")
+SITE_PATH = re.compile(r"(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*")  # no '..', nothing to escape in HTML or a URL
 
 RULES: dict[str, s.Rule] = {
     "title": s.text(required=True, example="Zukunftsthemen Jena"),
@@ -87,6 +90,11 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
                 "the receiver's public address with /kommentar, e.g. https://kommentare.stadt.example/kommentar")
     if config["base_url"]:
         config["base_url"] = config["base_url"].rstrip("/")
+        parts = urlsplit(config["base_url"])
+        if parts.query or parts.fragment or not SITE_PATH.fullmatch(parts.path):
+            # its path goes before every link of the site (urls.py): it must need no escaping anywhere
+            v.error(("base_url",), "'base_url' must be the site's address with no '?' or '#', its path "
+                    "made of letters, digits, '-', '_' and '/'", "e.g. https://www.stadt.example/zukunft/")
     config["intake"] = config["intake"] or {}
     return config
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from .urls import prefix_of
+
 HOSTS = ("netlify", "cloudflare", "github", "gitlab", "server")
 META_HOSTS = ("github", "gitlab")  # no way to set headers there: the policy travels in each page
 FORMSPREE = "https://formspree.io"
@@ -56,9 +58,10 @@ def headers_file(config: dict[str, Any]) -> bytes:
              ("Cross-Origin-Opener-Policy", "same-origin")]
     if https:
         every.append(("Strict-Transport-Security", "max-age=31536000"))
-    rules = [("/*", every),
+    prefix = prefix_of(config.get("base_url"))  # the rules match the paths visitors ask for
+    rules = [(f"{prefix}/*", every),
              # fingerprinted: a changed file gets a new name, so this one never changes
-             ("/static/*", [("Cache-Control", "public, max-age=31536000, immutable")])]
+             (f"{prefix}/static/*", [("Cache-Control", "public, max-age=31536000, immutable")])]
     lines = []
     for path, pairs in rules:
         lines.append(path)

@@ -44,14 +44,21 @@ def scan(html: str) -> PageScan:
     return parser.scan
 
 
-def target_file(out: Path, page: Path, href: str) -> tuple[Path | None, str]:
-    """Map an internal href to the file it names and its fragment; external links give None."""
+def target_file(out: Path, page: Path, href: str, prefix: str = "") -> tuple[Path | None, str]:
+    """Map an internal href to the file it names and its fragment; external links give None.
+
+    prefix: the path of base_url, where out/ is published; a root path outside it names no file of
+    the site (out/.. stands for that)."""
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None, ""
     path = unquote(parts.path)
     if not path:
         return page, parts.fragment
+    if prefix and path.startswith("/"):
+        if path != prefix and not path.startswith(prefix + "/"):
+            return out.parent, ""
+        path = path[len(prefix):] or "/"
     base = out if path.startswith("/") else page.parent
     target = (base / path.lstrip("/")).resolve() if path.startswith("/") else (base / path).resolve()
     if path.endswith("/") or target.is_dir():
@@ -59,8 +66,10 @@ def target_file(out: Path, page: Path, href: str) -> tuple[Path | None, str]:
     return target, unquote(parts.fragment)
 
 
-def check_links(out: Path) -> list[str]:
-    """Every broken internal link or anchor, and every image without alt text, as path:line: message."""
+def check_links(out: Path, prefix: str = "") -> list[str]:
+    """Every broken internal link or anchor, and every image without alt text, as path:line: message.
+
+    prefix: the path of base_url, under which out/ is published ('' for the host root)."""
     out = out.resolve()
     pages = {p.resolve(): scan(p.read_text(encoding="utf-8")) for p in sorted(out.rglob("*.html"))}
     problems = []
@@ -69,7 +78,7 @@ def check_links(out: Path) -> list[str]:
         for line in found.missing_alt:
             problems.append(f"{rel}:{line}: image without alt text")
         for line, href in found.links:
-            target, fragment = target_file(out, page, href)
+            target, fragment = target_file(out, page, href, prefix)
             if target is None:
                 continue
             if not target.is_relative_to(out) or not target.is_file():

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from . import dates, ical
 from .model import Comment, Event, Site
+from .urls import prefix_of
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
@@ -149,7 +150,10 @@ def sitemap(site: Site, urls: list[str]) -> bytes:
 
 
 def robots(site: Site) -> bytes:
-    lines = ["User-agent: *", "Allow: /", "Disallow: /danke/"]
+    """robots.txt; crawlers read it only at the host root, so under a prefix its lines are for the
+    city to copy into the host's own file (docs/deploy.md), with the prefix already in the paths."""
+    prefix = prefix_of(base(site))
+    lines = ["User-agent: *", f"Allow: {prefix}/", f"Disallow: {prefix}/danke/"]
     if base(site):
         lines.append(f"Sitemap: {base(site)}/sitemap.xml")
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -37,6 +37,7 @@ from .outputs import CommentOutputs
 from .readers import BERLIN, Signature, files, read_event, read_page
 from .render import Renderer, environment
 from .media import media, odd_names
+from .urls import prefix_of
 from .scan import RACY_NS, Session, cached, scan, settled
 from .spool import Spool
 from .worker import CONTEXT, Job, run, topic_key, topic_page
@@ -108,11 +109,12 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
                            racy, event_sigs), key=lambda e: (e.start, e.slug))
     pages = sorted(cached(cache, fresh, files(content / "seiten", ".md", problems), read_page, problems, racy, {}),
                    key=lambda p: (p.order, p.slug))
-    if session and session.env and session.env[0] == version:
+    prefix = prefix_of(config["base_url"])
+    if session and session.env and session.env[0] == (version, prefix):
         env = session.env[1]  # compiled templates survive between preview builds
-    else:
+    else:  # a new prefix needs a new environment: Jinja keeps imported macros with the globals they saw
         compiled = root / caching.FOLDER / "templates" / version if use_cache else None
-        env = environment(templates, assets, compiled)
+        env = environment(templates, assets, compiled, prefix)
     renderer = Renderer(env, config, pages, today)
     # what every page shows of the others: navigation and footer links, not the pages' texts
     theme = caching.digest(config, renderer.base["nav"], [(p.url, p.title) for p in renderer.base["footer_pages"]],
@@ -173,7 +175,7 @@ def _build(root: Path, out: Path, today: dt.date, drafts: bool, jobs: int | None
         else:
             use_cache_write = use_cache
         if session:
-            session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, (version, env)
+            session.cache, session.topics, session.listings, session.env = fresh, topic_files, listings, ((version, prefix), env)
             session.disk = caching.stamp(root, out)
             if use_cache_write:  # the preview need not wait for the disk: saved once the edits pause
                 session.save_later(fresh, root, out)

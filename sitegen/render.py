@@ -10,19 +10,20 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-from . import dates, headers, outputs
+from . import dates, headers, outputs, urls
 from .assets import Assets
 from .markup import comment_to_html
 from .model import Comment, Event, Page, Site, Topic
 from .threads import count, threads
 
 
-def environment(templates: Path, assets: Assets, compiled: Path | None = None) -> jinja2.Environment:
+def environment(templates: Path, assets: Assets, compiled: Path | None = None, prefix: str = "") -> jinja2.Environment:
     """A Jinja2 environment with autoescape on for everything and strict undefined names.
 
     compiled: a folder for compiled templates, which spares every later build compiling them again.
     Jinja2 keys them by template source only, but the code also depends on the options below and
-    on Jinja2 itself: the caller names the folder after everything that invalidates the cache."""
+    on Jinja2 itself: the caller names the folder after everything that invalidates the cache.
+    prefix: the path of base_url, before every internal URL (urls.py); an environment serves one prefix."""
     env = jinja2.Environment(
         bytecode_cache=_bytecode_cache(compiled),
         loader=jinja2.FileSystemLoader(templates),
@@ -39,7 +40,7 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None) -
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,
         when=dates.event_when, comment=comment_to_html,
     )
-    env.globals["asset"] = assets.url
+    urls.install(env.globals, env.filters, prefix, assets.url)
     return env
 
 

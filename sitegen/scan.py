@@ -30,7 +30,7 @@ class Session:
     topics: list[tuple[Path, Signature]] | None = None
     listings: dict[str, tuple] = field(default_factory=dict)
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
-    env: tuple | None = None  # (cache version, Jinja environment) of the last build
+    env: tuple | None = None  # ((cache version, prefix), Jinja environment) of the last build
     disk: tuple | None = None  # caching.stamp() after this session's last build or save
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _saver: threading.Timer | None = None

@@ -19,8 +19,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import build, theme_dir
-from .errors import BuildError, ThemeError
+from .config import load_config
+from .errors import BuildError, Problems, ThemeError
 from .scan import Session
+from .urls import prefix_of
 from .write import WriteError
 
 RELOAD_JS = b"""(function () {
@@ -46,6 +48,7 @@ class Preview:
         self.debounce, self.log = debounce, log
         self.version = 0
         self.error: str | None = None
+        self.prefix = self.read_prefix()  # the site is served under the path of base_url, as the host will
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
@@ -62,8 +65,13 @@ class Preview:
                 self.log(f"build failed: {self.error}")
             else:
                 self.error = None
+                self.prefix = self.read_prefix()  # what the pages just written link to
                 self.log(f"rebuilt: {len(report.written)} written, {len(report.removed)} removed")
             self.version += 1
+
+    def read_prefix(self) -> str:
+        """The path of site.yaml's base_url ('' for the host root or a site.yaml that cannot be read)."""
+        return prefix_of(load_config(self.root, Problems(self.root)).get("base_url"))
 
     def changed(self, event: FileSystemEvent | None = None) -> None:
         """Schedule a rebuild; bursts of saves within the debounce window build once."""
@@ -120,8 +128,29 @@ class _Handler(SimpleHTTPRequestHandler):
         return True
 
     def do_HEAD(self) -> None:
-        if not self._foreign():
+        if not self._foreign() and self._in_site():
             super().do_HEAD()
+
+    def _in_site(self) -> bool:
+        """Under a prefix, only its paths are the site's: the host root redirects there, the rest is 404."""
+        prefix = self.preview.prefix
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not prefix or path.startswith(prefix + "/"):
+            return True
+        if path in ("/", prefix):
+            self.send_response(302)
+            self.send_header("Location", prefix + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self._not_found()
+        return False
+
+    def translate_path(self, path: str) -> str:
+        prefix = self.preview.prefix
+        if prefix and path.startswith(prefix + "/"):
+            path = path[len(prefix):]
+        return super().translate_path(path)
 
     def do_GET(self) -> None:
         if self._foreign():
@@ -131,16 +160,21 @@ class _Handler(SimpleHTTPRequestHandler):
                 {"version": self.preview.version, "error": self.preview.error}).encode())
         if self.path.startswith("/__preview/reload.js"):
             return self._send(200, "text/javascript", RELOAD_JS)
+        if not self._in_site():
+            return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
             return self._send(200, "text/html; charset=utf-8", self._inject(path.read_bytes()))
         if not path.exists():
-            page = Path(self.directory) / "404.html"
-            body = self._inject(page.read_bytes()) if page.is_file() else b"not found"
-            return self._send(404, "text/html; charset=utf-8", body)
+            return self._not_found()
         return super().do_GET()
+
+    def _not_found(self) -> None:
+        page = Path(self.directory) / "404.html"
+        body = self._inject(page.read_bytes()) if page.is_file() else b"not found"
+        self._send(404, "text/html; charset=utf-8", body)
 
     def _inject(self, html: bytes) -> bytes:
         """Add the reload script and, after a failed build, the error in the page."""
@@ -184,7 +218,7 @@ def serve(root: Path, out: Path, port: int = 8000, today: dt.date | None = None,
     except OSError as exc:
         print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port", file=sys.stderr)
         return 2
-    print(f"Preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+    print(f"Preview on http://127.0.0.1:{server.server_address[1]}{preview.prefix}/ (Ctrl-C stops)", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -254,7 +254,7 @@ def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_pa
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")
     macros = root / "templates" / "macros.html"
-    item = '<p><a href="{{ e.url }}">{{ e.title }}</a>'
+    item = '<p><a href="{{ url_for(e.url) }}">{{ e.title }}</a>'
     text = macros.read_text(encoding="utf-8")
     assert item in text
     macros.write_text(text.replace(item, '<div class="teaser">{{ e.body_html|safe }}</div>'

@@ -22,6 +22,15 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
     """Serves a folder like a static host: index.html for folders, 404.html for what is missing."""
 
     headers_for: Any = None  # optional callable(path) -> list of (name, value), e.g. from _headers
+    prefix = ""  # the folder is served under this path ('/zukunft'); nothing outside it, not even at '/'
+
+    def translate_path(self, path: str) -> str:
+        if not self.prefix:
+            return super().translate_path(path)
+        bare = path.split("?", 1)[0].split("#", 1)[0]
+        if bare != self.prefix and not bare.startswith(self.prefix + "/"):
+            return str(Path(self.directory) / ".outside-the-prefix")  # no such file: a 404
+        return super().translate_path(path[len(self.prefix):] or "/")
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         pass
@@ -47,15 +56,18 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 class StaticSite:
-    """A folder served on 127.0.0.1 (port chosen by the OS) until closed."""
+    """A folder served on 127.0.0.1 (port chosen by the OS) until closed; under a prefix ('/zukunft')
+    the folder is that path of the host, and the host root has nothing."""
 
-    def __init__(self, folder: Path, headers_for: Any = None) -> None:
+    def __init__(self, folder: Path, headers_for: Any = None, prefix: str = "") -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = type("Handler", (Quiet,), {"headers_for": staticmethod(headers_for) if headers_for else None})
+        handler = type("Handler", (Quiet,), {"headers_for": staticmethod(headers_for) if headers_for else None,
+                                             "prefix": prefix})
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                       functools.partial(handler, directory=str(folder)))
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = self.origin + prefix
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
                                        daemon=True)
         self.thread.start()

@@ -21,12 +21,12 @@ ENV = {"RECEIVER_TOKEN": TOKEN, "INTAKE_HASH_KEY": "browser-test", "INTAKE_EDITO
 
 
 class Loop:
-    """A fixture site served on one port, its comment form posting to a receiver on another."""
+    """A fixture site served on one port (under prefix, if given), its comment form posting to a receiver on another."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, prefix: str = "") -> None:
         shutil.copytree(FIXTURE, root)
         self.root, self.out = root, root / "site"
-        self.site = StaticSite(self.out, headers_for=headers_for(self.out))  # CSP and all, as a host sends them
+        self.site = StaticSite(self.out, headers_for=headers_for(self.out), prefix=prefix)  # CSP and all, as a host sends them
         self.configure("http://127.0.0.1:1")
         self.receiver = Running(root, ENV)  # reads base_url (the static site) from site.yaml
         self.configure(self.receiver.url)
