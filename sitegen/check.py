@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, Sequence, TextIO
 
 from . import build
 from .errors import BuildError, ThemeError
@@ -26,29 +27,23 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
 
     release: also what makes the site unfit to publish (release.py); then the to-dos are errors and
     the HTML validator must be there. Without it, a missing validator is said and skipped."""
+    say = functools.partial(print, file=stream)
     try:
         site = load(root, convert=lambda body: "")  # errors and to-dos only: the build converts once, below
     except BuildError as exc:
-        print(exc.report(), file=stream)
+        say(exc.report())
         return 1
     blockers = release_problems(root, site.config, site.pages) + list(topic_todos(site.topics)) if release else []
-    if site.todos and not release:
-        print(f"Editor's to-do ({len(site.todos)}: facts still missing, nothing was made up):", file=stream)
-        for line in site.todos:
-            print(f"  - {line}", file=stream)
-    warnings = odd_names(Path(root) / "content" / "dateien")
-    if warnings:
-        print(f"Warnings ({len(warnings)}: the site builds, but these should be fixed):", file=stream)
-        for line in warnings:
-            print(f"  - {line}", file=stream)
+    listing(say, "Editor's to-do", "facts still missing, nothing was made up", [] if release else site.todos)
+    listing(say, "Warnings", "the site builds, but these should be fixed", odd_names(Path(root) / "content" / "dateien"))
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
             build(root, Path(tmp), today=today, use_cache=False)
         except BuildError as exc:
-            print(exc.report(), file=stream)
+            say(exc.report())
             return 1
         except (ThemeError, WriteError) as exc:
-            print(f"error{' in a template' if isinstance(exc, ThemeError) else ''}: {exc}", file=stream)
+            say(f"error{' in a template' if isinstance(exc, ThemeError) else ''}: {exc}")
             return 1
         prefix = prefix_of(site.config.get("base_url"))
         problems = escaping_links(Path(root), prefix) + check_links(Path(tmp), prefix)
@@ -58,21 +53,29 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
             if release:
                 blockers.append(f"cannot validate HTML, which a release needs: {exc}")
             else:
-                print(f"check: note: the HTML validator is not installed, HTML validity was not checked ({exc})",
-                      file=stream)
+                say(f"check: note: the HTML validator is not installed, HTML validity was not checked ({exc})")
             vnu = False
+    return verdict(say, problems, blockers, "links, anchors, alt texts" + (" and HTML validity (vnu)" if vnu else ""))
+
+
+def listing(say: Callable[[str], None], title: str, why: str, lines: Sequence[str]) -> None:
+    """A titled list, or nothing when it is empty."""
+    if lines:
+        say(f"{title} ({len(lines)}: {why}):")
+        for line in lines:
+            say(f"  - {line}")
+
+
+def verdict(say: Callable[[str], None], problems: list[str], blockers: list[str], checked: str) -> int:
+    """Print what was found and return the exit code."""
     for line in problems:
-        print(line, file=stream)
-    checked = "links, anchors, alt texts" + (" and HTML validity (vnu)" if vnu else "")
+        say(line)
     if blockers:
-        print(f"Not ready to publish ({len(blockers)}):", file=stream)
-        for line in blockers:
-            print(f"  - {line}", file=stream)
-        print(f"check --release: {len(problems) + len(blockers)} problem(s); fix them before deploying.",
-              file=stream)
+        listing(say, "Not ready to publish", "fix before deploying", blockers)
+        say(f"check --release: {len(problems) + len(blockers)} problem(s); fix them before deploying.")
         return 1
     if problems:
-        print(f"check: {len(problems)} problem(s) in the built site ({checked}).", file=stream)
+        say(f"check: {len(problems)} problem(s) in the built site ({checked}).")
         return 1
-    print(f"check: no problems found ({checked}).", file=stream)
+    say(f"check: no problems found ({checked}).")
     return 0
