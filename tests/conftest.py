@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from sitetest import BLNS, FIXTURE
 
@@ -30,3 +31,10 @@ def blns() -> list[str]:
     strings = json.loads(BLNS.read_text(encoding="utf-8"))
     assert len(strings) == 515
     return strings
+
+
+# Property tests: the same examples on every run and machine (no example database, derandomized),
+# no deadline (two shared cores), few enough examples that the suite stays fast.
+settings.register_profile("suite", max_examples=100, deadline=None, derandomize=True, database=None,
+                          print_blob=False, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
