@@ -31,8 +31,8 @@ STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests"
 # The module and the fast test files that are meant to catch its bugs (running the whole suite per
 # mutant would take hours on two cores).
 MODULES: dict[str, tuple[str, ...]] = {
-    "intake/validate.py": ("tests/intake/test_rules.py", "tests/intake/test_strength.py",
-                           "tests/intake/test_pull.py"),
+    "intake/validate.py": ("tests/intake/test_rules.py", "tests/intake/test_validate_edges.py",
+                           "tests/intake/test_strength.py", "tests/intake/test_pull.py"),
     "intake/files.py": ("tests/intake/test_strength.py", "tests/intake/test_crash.py", "tests/intake/test_pull.py"),
     "intake/entry.py": ("tests/intake/test_strength.py", "tests/intake/test_rules.py",
                         "tests/intake/test_properties.py", "tests/intake/test_cli.py"),
