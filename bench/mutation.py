@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SCRATCH = Path(os.environ.get("MUTATION_SCRATCH", "/tmp/mutation"))
 REPORT = REPO / "bench" / "mutation-report.md"
+RESULTS = REPO / "bench" / "mutation-results.json"  # every module's last run, so a run of one module keeps the others
 COPY = ("build.py", "intake", "sitegen", "templates", "static", "content", "tests", "pyproject.toml")
 # mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), as the report names them
 STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
@@ -33,9 +34,10 @@ STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests"
 MODULES: dict[str, tuple[str, ...]] = {
     "intake/validate.py": ("tests/intake/test_rules.py", "tests/intake/test_validate_edges.py",
                            "tests/intake/test_strength.py", "tests/intake/test_pull.py"),
-    "intake/files.py": ("tests/intake/test_strength.py", "tests/intake/test_crash.py", "tests/intake/test_pull.py"),
-    "intake/entry.py": ("tests/intake/test_strength.py", "tests/intake/test_rules.py",
-                        "tests/intake/test_properties.py", "tests/intake/test_cli.py"),
+    "intake/files.py": ("tests/intake/test_files.py", "tests/intake/test_strength.py", "tests/intake/test_rules.py",
+                        "tests/intake/test_crash.py", "tests/intake/test_pull.py"),
+    "intake/entry.py": ("tests/intake/test_entry.py", "tests/intake/test_strength.py", "tests/intake/test_rules.py",
+                        "tests/intake/test_pull.py", "tests/intake/test_cli.py"),
     "sitegen/write.py": ("tests/test_write.py", "tests/test_write_safety.py"),
     "sitegen/threads.py": ("tests/test_units.py", "tests/test_threads.py"),
     "sitegen/rules.py": ("tests/test_units.py", "tests/test_errors.py"),
@@ -139,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"no test selection for {', '.join(unknown)}")
-    outcomes = []
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     for module in args.modules or list(MODULES):
         outcome = run(module)
         print(f"{module}: {outcome.score:.1f} % killed {outcome.counts} in {outcome.seconds:.0f} s", flush=True)
-        outcomes.append(outcome)
-    REPORT.write_text(report(outcomes), encoding="utf-8")
+        stored[module] = {"counts": outcome.counts, "survivors": outcome.survivors, "seconds": outcome.seconds}
+        RESULTS.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    outcomes = [Outcome(m, r["counts"], r["survivors"], r["seconds"]) for m, r in stored.items() if m in MODULES]
+    REPORT.write_text(report(sorted(outcomes, key=lambda o: list(MODULES).index(o.module))), encoding="utf-8")
     print(f"wrote {REPORT.relative_to(REPO)}")
     return 0
 
