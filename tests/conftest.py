@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from sitetest import BLNS, FIXTURE
+from sitetest import BLNS, FIXTURE, REPO
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,6 +26,42 @@ def site_root(tmp_path: Path) -> Path:
     root = tmp_path / "site-src"
     shutil.copytree(FIXTURE, root)
     return root
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> Path:
+    """A copy of the repository's own site (content, templates, static) that a build may put its cache in."""
+    root = tmp_path / "real-site"
+    for part in ("content", "templates", "static"):
+        shutil.copytree(REPO / part, root / part)
+    return root
+
+
+def _cache_files() -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for base in (FIXTURE, REPO) for p in (base / ".cache").rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_cache_in_the_repository() -> Iterator[None]:
+    """Builds in tests put their cache in tmp_path: one in tests/fixtures/site or the repo would be
+    shared between runs, and a warm cache would hide what a cold one does."""
+    before = _cache_files()
+    yield
+    added = sorted(set(_cache_files().items()) - set(before.items()))
+    assert not added, f"a test built into the repository's own cache: {added[:3]}"
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind() -> Iterator[None]:
+    """A thread a test leaves running changes later tests: a build forks only where it is the only
+    thread (sitegen/fork.py). So every test ends its threads; a bounded wait lets them finish."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 10
+    for thread in set(threading.enumerate()) - before:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    left = [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
+    assert not left, f"the test left threads running: {left}"
 
 
 @pytest.fixture(scope="session")
