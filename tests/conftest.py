@@ -72,7 +72,7 @@ def blns() -> list[str]:
     return strings
 
 
-# Property tests: the same examples on every run and machine (no example database, derandomized),
+# Property tests (tests/test_properties.py, tests/intake/test_intake_properties.py): the same examples on every run and machine (no example database, derandomized),
 # no deadline (two shared cores), few enough examples that the suite stays fast.
 settings.register_profile("suite", max_examples=100, deadline=None, derandomize=True, database=None,
                           print_blob=False, suppress_health_check=[HealthCheck.too_slow])
