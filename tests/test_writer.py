@@ -143,3 +143,42 @@ def test_the_lock_is_exclusive_and_readable(tmp_path: Path) -> None:
     finally:
         os.close(other)
     release(None)
+
+
+def test_a_page_is_written_under_a_hidden_temp_name_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hidden and ending in .tmp, in the page's folder: the preview's watcher ignores it (serve._temporary)
+    and the rename into place is atomic."""
+    import sitegen.write as writing
+    renamed: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def watched(source: str, target: str) -> None:  # the real rename, watched
+        renamed.append((str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(writing.os, "replace", watched)
+    replace(tmp_path / "themen" / "page.html", b"x")
+    ((temp, target),) = renamed
+    assert Path(temp).parent == tmp_path / "themen" and target == str(tmp_path / "themen" / "page.html")
+    assert Path(temp).name.startswith(".page.html.") and temp.endswith(".tmp")
+
+
+def test_adopted_unchanged_pages_are_all_counted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write([("a.html", b"a"), ("b.html", b"b")], out)
+    writer = Writer(out)
+    writer.adopt("a.html", None)
+    writer.adopt("b.html", None)
+    assert writer.finish().unchanged == 2
+
+
+def test_staging_and_new_folders_make_missing_parents(tmp_path: Path) -> None:
+    assert staging(tmp_path / "a" / "b" / "out").parent == tmp_path / "a" / "b" / "out"
+    assert new_folder(tmp_path / "c" / "d" / "out") is True
+
+
+def test_write_file_truncates_what_was_there(tmp_path: Path) -> None:
+    from sitegen.write import write_file
+    write_file(tmp_path / "f", b"a long first version")
+    write_file(tmp_path / "f", b"short")
+    assert (tmp_path / "f").read_bytes() == b"short"
