@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
-from sitegen import ThemeError, build
+from sitegen import BuildError, ThemeError, build
 from sitegen.write import MANIFEST
 
 GOLDEN = REPO / "tests" / "golden"
 
 
-def test_golden_output(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_golden_output(site_root: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """The fixture site builds to exactly the files in tests/golden/ (update: pytest --update-golden)."""
-    build(FIXTURE, tmp_path / "out", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
     got = read_tree(tmp_path / "out")
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
@@ -28,9 +28,9 @@ def test_golden_output(tmp_path: Path, request: pytest.FixtureRequest) -> None:
         assert got[name] == want[name], f"{name} differs from tests/golden/{name}"
 
 
-def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
-    build(FIXTURE, tmp_path / "a", today=TODAY)
-    build(FIXTURE, tmp_path / "b", today=TODAY)
+def test_two_builds_are_byte_identical(site_root: Path, tmp_path: Path) -> None:
+    build(site_root, tmp_path / "a", today=TODAY)
+    build(site_root, tmp_path / "b", today=TODAY)
     assert read_tree(tmp_path / "a") == read_tree(tmp_path / "b")
 
 
@@ -65,10 +65,10 @@ def test_deleted_topic_disappears_but_foreign_files_stay(site_root: Path, tmp_pa
     assert "themen/wohnen/index.html" not in (out / MANIFEST).read_text()
 
 
-def test_drafts_are_not_published(tmp_path: Path) -> None:
-    build(FIXTURE, tmp_path / "out", today=TODAY)
+def test_drafts_are_not_published(site_root: Path, tmp_path: Path) -> None:
+    build(site_root, tmp_path / "out", today=TODAY)
     assert not (tmp_path / "out" / "themen" / "entwurf").exists()
-    build(FIXTURE, tmp_path / "drafts", today=TODAY, drafts=True)
+    build(site_root, tmp_path / "drafts", today=TODAY, drafts=True)
     assert (tmp_path / "drafts" / "themen" / "entwurf" / "index.html").exists()
 
 
@@ -77,7 +77,7 @@ def test_failed_build_writes_nothing(site_root: Path, tmp_path: Path) -> None:
     build(site_root, out, today=TODAY)
     before = read_tree(out)
     (site_root / "content" / "themen" / "kaputt.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(BuildError, match=r"content/themen/kaputt\.md:\d+: broken YAML"):
         build(site_root, out, today=TODAY)
     assert read_tree(out) == before
 
@@ -90,7 +90,7 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path, 
     from sitegen import pipeline
     if forked:
         monkeypatch.setattr(pipeline, "FORK_EVENTS", 1)
-        monkeypatch.setattr(pipeline, "can_fork", lambda: True)  # also where an earlier test left a thread
+        monkeypatch.setattr(pipeline, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
     root, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")
@@ -161,18 +161,18 @@ def test_pages_of_a_killed_first_build_are_removed_by_the_next(tmp_path: Path) -
     assert not (out / "themen/wohnen").exists()
 
 
-def test_staging_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
+def test_staging_folders_of_dead_builds_are_removed(site_root: Path, tmp_path: Path) -> None:
     """A killed build leaves its staging folder inside out/, where a deploy would publish it."""
     out = tmp_path / "out"
-    build(FIXTURE, out, today=TODAY)
+    build(site_root, out, today=TODAY)
     dead = out / ".sitegen-staging-dead"
     dead.mkdir()
     (dead / "3.put").write_bytes(b"half a page")
-    build(FIXTURE, out, today=TODAY)
+    build(site_root, out, today=TODAY)
     assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []
 
 
-def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
+def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Two builds into one folder take turns from start to end: the second reads the cache (and
     the folder) only once the first is done, not before it waited."""
@@ -180,14 +180,14 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
     from sitegen import cache as caching, pipeline
     from sitegen.write import hold, release
     out, events = tmp_path / "out", []
-    build(FIXTURE, out, today=TODAY)
+    build(site_root, out, today=TODAY)
     reached = threading.Event()
     real_hold, real_load = pipeline.hold, caching.Cache.load
     monkeypatch.setattr(pipeline, "hold", lambda lock, **kw: reached.set() or real_hold(lock, **kw))
     monkeypatch.setattr(caching.Cache, "load", classmethod(lambda cls, *a: events.append("load") or real_load(*a)))
-    held = hold(caching.lock_file(FIXTURE.resolve(), out))  # another build is running
+    held = hold(caching.lock_file(site_root.resolve(), out))  # another build is running
     assert held is not None
-    second = threading.Thread(target=build, args=(FIXTURE, out), kwargs={"today": TODAY})
+    second = threading.Thread(target=build, args=(site_root, out), kwargs={"today": TODAY})
     second.start()
     reached.wait(timeout=60)
     events.append("released")
@@ -196,30 +196,30 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(tmp_path: Path,
     assert events == ["released", "load"]
 
 
-def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(tmp_path: Path) -> None:
+def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(site_root: Path, tmp_path: Path) -> None:
     """The preview (with drafts) saves its cache late; a plain build into the same folder in between
     must not have its cache overwritten, or a later build would keep the draft pages it vouches for."""
     from sitegen.scan import Session
     out, session = tmp_path / "out", Session()
-    build(FIXTURE, out, today=TODAY, drafts=True, session=session)
+    build(site_root, out, today=TODAY, drafts=True, session=session)
     assert (out / "themen/entwurf/index.html").exists()
-    build(FIXTURE, out, today=TODAY)  # a CLI build without drafts, while the preview's save is pending
+    build(site_root, out, today=TODAY)  # a CLI build without drafts, while the preview's save is pending
     session.flush()
-    build(FIXTURE, out, today=TODAY)
-    build(FIXTURE, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, out, today=TODAY)
+    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
     assert read_tree(out) == read_tree(tmp_path / "cold")
-    build(FIXTURE, out, today=TODAY, drafts=True, session=session)  # and the preview sees the folder anew
-    build(FIXTURE, tmp_path / "cold-drafts", today=TODAY, drafts=True, use_cache=False)
+    build(site_root, out, today=TODAY, drafts=True, session=session)  # and the preview sees the folder anew
+    build(site_root, tmp_path / "cold-drafts", today=TODAY, drafts=True, use_cache=False)
     assert read_tree(out) == read_tree(tmp_path / "cold-drafts")
 
 
-def test_the_preview_rebuilds_an_output_folder_deleted_under_it(tmp_path: Path) -> None:
+def test_the_preview_rebuilds_an_output_folder_deleted_under_it(site_root: Path, tmp_path: Path) -> None:
     from sitegen.scan import Session
     out, session = tmp_path / "out", Session()
-    build(FIXTURE, out, today=TODAY, session=session)
+    build(site_root, out, today=TODAY, session=session)
     shutil.rmtree(out)
-    build(FIXTURE, out, today=TODAY, session=session)
-    build(FIXTURE, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, out, today=TODAY, session=session)
+    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
     assert read_tree(out) == read_tree(tmp_path / "cold")
 
 

@@ -7,15 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitetest import FIXTURE, REPO, TODAY
+from sitetest import REPO, TODAY
 from sitegen import build
 from sitegen.check import run_check
 from sitegen.links import check_links
 from sitegen.vnu import validate
 
 
-def test_vnu_finds_no_errors_in_the_built_fixture_site(tmp_path: Path) -> None:
-    build(FIXTURE, tmp_path / "out", today=TODAY, drafts=True)
+def test_vnu_finds_no_errors_in_the_built_fixture_site(site_root: Path, tmp_path: Path) -> None:
+    build(site_root, tmp_path / "out", today=TODAY, drafts=True)
     assert validate(tmp_path / "out") == []
 
 
@@ -43,9 +43,9 @@ def test_links_anchors_and_alt(tmp_path: Path) -> None:
     ]
 
 
-def test_check_passes_on_the_fixture_site() -> None:
+def test_check_passes_on_the_fixture_site(site_root: Path) -> None:
     out = io.StringIO()
-    assert run_check(FIXTURE, today=TODAY, stream=out) == 0, out.getvalue()
+    assert run_check(site_root, today=TODAY, stream=out) == 0, out.getvalue()
     assert "Editor's to-do" not in out.getvalue()
     assert "no problems found" in out.getvalue()
 
@@ -69,15 +69,16 @@ def test_check_fails_on_a_broken_internal_link(site_root: Path) -> None:
     assert "themen/wohnen/index.html" in out.getvalue() and "/dateien/fehlt.pdf" in out.getvalue()
 
 
-def test_check_lists_the_seed_topics_missing_facts_as_todos() -> None:
-    proc = subprocess.run([sys.executable, "build.py", "check", "--no-vnu"], cwd=REPO, capture_output=True, text=True)
+def test_check_lists_the_seed_topics_missing_facts_as_todos(real_site: Path) -> None:
+    proc = subprocess.run([sys.executable, "build.py", "check", "--no-vnu", "--root", str(real_site)], cwd=REPO,
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "content/themen/digital-stadt-jena.md: the interview 'Ein Interview mit dem Themenpaten' has no url yet" in proc.stdout
     assert "the document 'Unsere bisherigen Überlegungen" in proc.stdout
     assert "content/site.yaml:15: 'operator.name' is not filled in" in proc.stdout
 
 
-def test_the_real_site_is_valid_html(tmp_path: Path) -> None:
-    build(REPO, tmp_path / "out", today=TODAY)
+def test_the_real_site_is_valid_html(real_site: Path, tmp_path: Path) -> None:
+    build(real_site, tmp_path / "out", today=TODAY)
     assert validate(tmp_path / "out") == []
     assert check_links(tmp_path / "out") == []

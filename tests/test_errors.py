@@ -127,11 +127,11 @@ def test_cli_reports_without_traceback(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_cli_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+def test_cli_reader_that_leaves_early_gets_no_traceback(site_root: Path, tmp_path: Path) -> None:
     import os
     read_end, write_end = os.pipe()
     os.close(read_end)  # like `python build.py | head -0`: nobody reads what the build prints
-    proc = subprocess.run([sys.executable, "build.py", "--root", str(REPO / "tests/fixtures/site"),
+    proc = subprocess.run([sys.executable, "build.py", "--root", str(site_root),
                            "--out", str(tmp_path / "out")], cwd=REPO, stdout=write_end, stderr=subprocess.PIPE,
                           text=True)
     os.close(write_end)

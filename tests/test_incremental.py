@@ -300,7 +300,7 @@ def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypa
     for racy in (None, 0):  # 0: every file counts as changed near the last build, so it is hashed too
         serial = scan._listings(prefix, slugs, racy, fork=False)
         monkeypatch.setattr(scan, "FORK_ABOVE", 2)
-        monkeypatch.setattr(scan, "can_fork", lambda: True)  # also where an earlier test left a thread
+        monkeypatch.setattr(scan, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
         assert scan._listings(prefix, slugs, racy, fork=True) == serial
         with monkeypatch.context() as m:  # a child that fails leaves its half to the parent
             m.setattr(fork.marshal, "dumps", lambda value: 1 / 0)
@@ -322,7 +322,7 @@ def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, 
         alone = build(site_root, tmp_path / "alone", today=TODAY)
         with monkeypatch.context() as m:
             m.setattr(pipeline, "FORK_EVENTS", 1)
-            m.setattr(pipeline, "can_fork", lambda: True)  # also where an earlier test left a thread
+            m.setattr(pipeline, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
             shared = build(site_root, tmp_path / "shared", today=TODAY)
         assert read_tree(tmp_path / "shared") == read_tree(tmp_path / "alone")
         return alone.written, shared.written

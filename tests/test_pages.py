@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from sitetest import FIXTURE, REPO, TODAY
+from sitetest import FIXTURE, TODAY
 from sitegen import build
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -18,8 +19,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("pages")
-    build(FIXTURE, folder, today=TODAY)
+    folder, root = tmp_path_factory.mktemp("pages"), tmp_path_factory.mktemp("pages-src") / "site"
+    shutil.copytree(FIXTURE, root)  # the build's cache goes there, not into tests/fixtures
+    build(root, folder, today=TODAY)
     return folder
 
 
@@ -150,8 +152,8 @@ def test_legal_pages_use_site_facts(out: Path) -> None:
     assert a11y.select_one("a[href='https://schlichtung.example.org/']").get_text() == "Schlichtungsstelle Musterland"
 
 
-def test_real_site_shows_the_seed_topic_completely(tmp_path: Path) -> None:
-    build(REPO, tmp_path, today=TODAY)
+def test_real_site_shows_the_seed_topic_completely(real_site: Path, tmp_path: Path) -> None:
+    build(real_site, tmp_path, today=TODAY)
     page = soup(tmp_path, "themen/digital-stadt-jena/index.html")
     text = re.sub(r"\s+", " ", page.get_text(" "))
     for expected in ("Zukunftsthema", "Digital.Stadt.Jena",

@@ -68,6 +68,7 @@ def test_comment_markup_escapes_and_links() -> None:
     assert html == ('<p>&lt;img src=x onerror=alert(1)&gt; <a href="https://a.example/x?a=1&amp;b=2" '
                     'rel="nofollow ugc noopener">https://a.example/x?a=1&amp;b=2</a>.</p>\n<p>Zwei<br>\nZeilen</p>')
     assert "<a" not in comment_to_html("javascript:alert(1) data:text/html,x ftp://x")
+    assert comment_to_html("<b>ohne Link</b> & 'so'") == "<p>&lt;b&gt;ohne Link&lt;/b&gt; &amp; &#39;so&#39;</p>"
     assert comment_to_html("(siehe https://de.wikipedia.org/wiki/Jena_(Stadt))").count("Jena_(Stadt)</a>)") == 1
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from intake import files
 from intake.config import IntakeConfig, Limits, SpamRules, parse
@@ -115,6 +116,7 @@ def test_hash_key_file_must_be_outside_the_repository(tmp_path: Path) -> None:
 
 
 def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path: Path) -> None:
-    with pytest.raises(Exception):
+    """Unrepresentable data fails before any file exists; a failed rename is in test_strength.py."""
+    with pytest.raises(yaml.representer.RepresenterError, match="cannot represent"):
         files.write(tmp_path / "x.yaml", {"bad": object()})
     assert list(tmp_path.iterdir()) == []

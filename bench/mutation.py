@@ -1,0 +1,162 @@
+"""Mutation testing with mutmut 3: each module against its own fast tests, score and survivors to a report.
+
+Usage: python bench/mutation.py [MODULE ...]   (default: every module below; needs `pip install mutmut`)
+
+Each module runs in its own scratch copy of the repo (mutmut reads its settings from the copy's
+pyproject.toml and writes `mutants/` there), so the work tree is never touched and runs can differ
+in the tests they select. Too slow for CI (minutes per module on two cores): run it by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRATCH = Path(os.environ.get("MUTATION_SCRATCH", "/tmp/mutation"))
+REPORT = REPO / "bench" / "mutation-report.md"
+RESULTS = REPO / "bench" / "mutation-results.json"  # every module's last run, so a run of one module keeps the others
+COPY = ("build.py", "intake", "sitegen", "templates", "static", "content", "tests", "pyproject.toml")
+# mutmut's exit codes per mutant (mutmut.stats.status_by_exit_code), as the report names them
+STATUS = {1: "killed", 3: "killed", -24: "timeout", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped",
+          35: "suspicious", 36: "timeout", 37: "caught by type check", 24: "timeout", -11: "segfault",
+          -9: "segfault", 152: "timeout", 255: "timeout"}
+
+# The module and the fast test files that are meant to catch its bugs (running the whole suite per
+# mutant would take hours on two cores).
+MODULES: dict[str, tuple[str, ...]] = {
+    "intake/validate.py": ("tests/intake/test_rules.py", "tests/intake/test_validate_edges.py",
+                           "tests/intake/test_strength.py", "tests/intake/test_pull.py"),
+    "intake/files.py": ("tests/intake/test_files.py", "tests/intake/test_strength.py", "tests/intake/test_rules.py",
+                        "tests/intake/test_crash.py", "tests/intake/test_pull.py"),
+    "intake/entry.py": ("tests/intake/test_entry.py", "tests/intake/test_strength.py", "tests/intake/test_rules.py",
+                        "tests/intake/test_pull.py", "tests/intake/test_cli.py"),
+    "sitegen/write.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py"),
+    "sitegen/threads.py": ("tests/test_units.py",),
+    "sitegen/rules.py": ("tests/test_units.py", "tests/test_errors.py"),
+    "sitegen/markup.py": ("tests/test_comment_markup.py", "tests/test_markdown.py", "tests/test_units.py",
+                          "tests/test_properties.py"),
+    "sitegen/schema.py": ("tests/test_errors.py", "tests/test_units.py"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One module's run: mutants by status, the survivors' diffs and how long it took."""
+
+    module: str
+    counts: dict[str, int]
+    survivors: list[str]
+    seconds: float
+
+    @property
+    def score(self) -> float:
+        """Killed (by a test, a time-out or the type check) over all mutants that tests reach."""
+        total = sum(n for status, n in self.counts.items() if status not in ("no tests", "skipped"))
+        caught = sum(self.counts.get(s, 0) for s in ("killed", "timeout", "caught by type check", "segfault"))
+        return 100.0 * caught / total if total else 0.0
+
+
+def pyproject(module: str, tests: tuple[str, ...]) -> str:
+    """The copy's pyproject.toml with a [tool.mutmut] section for one module."""
+    text = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    package = module.split("/")[0]
+    return text + (f'\n[tool.mutmut]\nsource_paths = ["{package}"]\nonly_mutate = ["{module}"]\n'
+                   f'also_copy = ["build.py", "templates", "static", "content", "intake", "sitegen"]\n'
+                   f"pytest_add_cli_args_test_selection = {json.dumps(list(tests))}\n"
+                   f'pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q"]\n')
+
+
+def prepare(module: str, tests: tuple[str, ...]) -> Path:
+    """A fresh scratch copy of the repo set up to mutate one module."""
+    work = SCRATCH / module.replace("/", "_").removesuffix(".py")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", ".cache", "mutants", "*.egg-info")
+    for name in COPY:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, work / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, work / name)
+    (work / "site").mkdir(exist_ok=True)
+    (work / "pyproject.toml").write_text(pyproject(module, tuple(t for t in tests if (REPO / t).exists())),
+                                         encoding="utf-8")
+    return work
+
+
+def collect(work: Path, module: str) -> tuple[dict[str, int], list[str]]:
+    """Counts by status from mutmut's meta file, and `mutmut show` for each survivor."""
+    found = work / "mutants" / (module + ".meta")
+    if not found.exists():  # no function to mutate (module-level data only): mutmut stops early
+        return {}, []
+    meta = json.loads(found.read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    survivors: list[str] = []
+    for name, code in sorted(meta["exit_code_by_key"].items()):
+        status = STATUS.get(code, f"exit {code}") if code is not None else "not run"
+        counts[status] = counts.get(status, 0) + 1
+        if status == "survived":
+            shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=work, capture_output=True,
+                                   text=True, timeout=120)
+            survivors.append(shown.stdout.strip())
+    return counts, survivors
+
+
+def run(module: str) -> Outcome:
+    """Mutate one module in its scratch copy and read back the verdicts."""
+    work = prepare(module, MODULES[module])
+    start = time.monotonic()
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "2"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=3600)
+    (work / "mutmut.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+    counts, survivors = collect(work, module)
+    return Outcome(module, counts, survivors, time.monotonic() - start)
+
+
+def report(outcomes: list[Outcome]) -> str:
+    """Markdown: a score table, then each survivor's diff."""
+    lines = ["# Mutation report (mutmut)", "", "Written by `python bench/mutation.py`; hand-written notes on the",
+             "survivors belong in `bench/mutation-notes.md`, since this file is overwritten.", "",
+             "| module | mutants | killed | survived | other | score | time |", "| --- | ---: | ---: | ---: | --- | ---: | ---: |"]
+    for o in outcomes:
+        other = ", ".join(f"{s} {n}" for s, n in sorted(o.counts.items()) if s not in ("killed", "survived")) or "-"
+        score = f"{o.score:.1f} %" if o.counts else "none (mutmut 3 mutates functions only)"
+        lines.append(f"| {o.module} | {sum(o.counts.values())} | {o.counts.get('killed', 0)} | "
+                     f"{o.counts.get('survived', 0)} | {other} | {score} | {o.seconds:.0f} s |")
+    for o in outcomes:
+        if o.survivors:
+            lines += ["", f"## Survivors in {o.module}", "", "```diff", *o.survivors, "```"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen modules and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"any of {', '.join(MODULES)}")
+    args = parser.parse_args(argv)
+    unknown = [m for m in args.modules if m not in MODULES]
+    if unknown:
+        parser.error(f"no test selection for {', '.join(unknown)}")
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    for module in args.modules or list(MODULES):
+        outcome = run(module)
+        print(f"{module}: {outcome.score:.1f} % killed {outcome.counts} in {outcome.seconds:.0f} s", flush=True)
+        stored[module] = {"counts": outcome.counts, "survivors": outcome.survivors, "seconds": outcome.seconds}
+        RESULTS.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    outcomes = [Outcome(m, r["counts"], r["survivors"], r["seconds"]) for m, r in stored.items() if m in MODULES]
+    REPORT.write_text(report(sorted(outcomes, key=lambda o: list(MODULES).index(o.module))), encoding="utf-8")
+    print(f"wrote {REPORT.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
