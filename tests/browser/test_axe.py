@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,8 +20,10 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticSite, list[str]]]:
-    out = tmp_path_factory.mktemp("axe") / "site"
-    build(FIXTURE, out, today=TODAY, drafts=True, use_cache=False)
+    root = tmp_path_factory.mktemp("axe") / "root"
+    shutil.copytree(FIXTURE, root)  # a build leaves its lock file in the site's .cache: not in the repository
+    out = root / "site"
+    build(root, out, today=TODAY, drafts=True, use_cache=False)
     site = StaticSite(out)
     yield site, list(pages(out))
     site.close()
