@@ -26,7 +26,8 @@ def secret(config: ReceiverConfig, env: Mapping[str, str]) -> str:
 def application(config: IntakeConfig, env: Mapping[str, str]) -> tuple[Receiver, ReceiverConfig]:
     """The WSGI application the settings describe."""
     settings = parse(config)
-    return Receiver(settings, Store(settings.database), secret(settings, env), make_limit(settings)), settings
+    token = secret(settings, env)  # before the store starts its writer: a refusal leaves nothing running
+    return Receiver(settings, Store(settings.database), token, make_limit(settings)), settings
 
 
 def server(app: Receiver, settings: ReceiverConfig, host: str, port: int, threads: int = 8) -> Any:
@@ -55,3 +56,4 @@ def run(config: IntakeConfig, env: Mapping[str, str], host: str, port: int) -> N
         pass
     finally:
         listening.close()
+        app.store.close()  # what was acknowledged is committed already; this only stops the writer

@@ -63,7 +63,7 @@ class Store:
         if not path.exists():  # private from the first byte: it holds e-mail addresses until pulled
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._connect().execute(SCHEMA)
-        self._queue: queue.Queue[Pending] = queue.Queue()
+        self._queue: queue.Queue[Pending | None] = queue.Queue()
         self._thread = threading.Thread(target=self._writer, name="receiver-writer", daemon=True)
         self._thread.start()
 
@@ -94,12 +94,20 @@ class Store:
         """Commit whatever is queued, as one transaction, and wake its requests; never dies of an error."""
         db = self._connect()
         while True:
-            batch = [self._queue.get()]
+            first = self._queue.get()
+            if first is None:  # close(): nothing is queued behind it (requests have stopped)
+                db.close()
+                return
+            batch = [first]
             while len(batch) < BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    more = self._queue.get_nowait()
                 except queue.Empty:
                     break
+                if more is None:
+                    self._queue.put(None)  # close after this batch
+                    break
+                batch.append(more)
             for dropped in [p for p in batch if not p.claim()]:
                 dropped.done.set()  # its request gave up: not stored (the visitor was told so)
                 batch.remove(dropped)
@@ -119,6 +127,11 @@ class Store:
                     db = self._connect()
             for pending in batch:
                 pending.done.set()
+
+    def close(self) -> None:
+        """Stop the writer once what is queued is committed (the server has stopped taking requests)."""
+        self._queue.put(None)
+        self._thread.join(timeout=WAIT)
 
     def healthy(self) -> bool:
         """Whether posts can be stored: the writer thread runs."""

@@ -67,11 +67,19 @@ def flatten(value: Any) -> str:
 
 
 class PageGuard:
-    """Ends a pagination that does not: a page repeating only what was read, or more than max_pages."""
+    """Ends a pagination that does not: pages repeating only what was read, or more than max_pages.
+
+    One such page is no proof: when as many submissions arrive between two requests as a page holds,
+    the next page repeats the last one whole. A loop repeats page after page; new arrivals that fill
+    a page before every request, several times over, are far rarer, and the next pull catches up.
+    """
+
+    REPEATS = 3  # repeat-only pages in a row that count as a loop
 
     def __init__(self, where: str, max_pages: int) -> None:
         self.where, self.max_pages = where, max_pages
         self.pages = 0
+        self.repeats = 0
         self.seen: set[str] = set()
 
     def check(self, batch: list[Submission], page: str) -> None:
@@ -82,9 +90,10 @@ class PageGuard:
                              "backend's pagination does not end (what was read so far is stored)")
         keys = {s.key for s in batch}
         # Only a page of nothing but known keys is a loop: shifted offsets legitimately repeat SOME keys.
-        if keys and keys <= self.seen:
-            raise FetchError(f"{self.where}: {page} repeats only submissions already read; the pagination does "
-                             "not advance (what was read so far is stored)")
+        self.repeats = self.repeats + 1 if keys and keys <= self.seen else 0
+        if self.repeats >= self.REPEATS:
+            raise FetchError(f"{self.where}: {page} repeats only submissions already read, {self.REPEATS} pages in "
+                             "a row; the pagination does not advance (what was read so far is stored)")
         self.seen |= keys
 
 

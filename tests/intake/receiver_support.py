@@ -51,5 +51,6 @@ class Running:
         self.server.task_dispatcher.shutdown()
         self.server.close()
         self.thread.join(timeout=10)
+        self.app.store.close()
 
 

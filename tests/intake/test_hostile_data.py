@@ -58,15 +58,15 @@ def test_netlify_same_short_page_with_link_next_is_a_loop(cli: Cli) -> None:
     handler, calls = bounded(lambda r, n: httpx.Response(
         200, json=[submission(1), submission(2)], headers={"link": '</x?page=2>; rel="next"'}))
     result = netlify_cli(cli, handler)("pull")
-    assert result.code == 1 and "page 2 repeats only submissions already read" in result.err
-    assert calls[0] == 2 and len(cli.entries()) == 2
+    assert result.code == 1 and "page 4 repeats only submissions already read, 3 pages in a row" in result.err
+    assert calls[0] == 4 and len(cli.entries()) == 2  # PageGuard.REPEATS pages after the first, then it stops
 
 
 def test_netlify_page_that_does_not_advance_is_a_loop(cli: Cli) -> None:
     full = [submission(i) for i in range(1, 6)]
     handler, calls = bounded(lambda r, n: httpx.Response(200, json=full))  # no Link: full pages go on
     result = netlify_cli(cli, handler)("pull")
-    assert result.code == 1 and "does not advance" in result.err and calls[0] == 2
+    assert result.code == 1 and "does not advance" in result.err and calls[0] == 4
 
 
 def test_formspree_same_full_page_is_a_loop(cli: Cli) -> None:
@@ -76,8 +76,8 @@ def test_formspree_same_full_page_is_a_loop(cli: Cli) -> None:
                                                                       "form_id": "xyzabc", "limit": 3}))
     cli.transport = httpx.MockTransport(handler)
     result = cli("pull")
-    assert result.code == 1 and "offset 3 repeats only submissions already read" in result.err
-    assert calls[0] == 2 and len(cli.entries()) == 3
+    assert result.code == 1 and "offset 9 repeats only submissions already read" in result.err
+    assert calls[0] == 4 and len(cli.entries()) == 3
 
 
 def test_formspree_shifted_offsets_repeating_some_keys_are_no_loop(cli: Cli) -> None:
@@ -101,7 +101,7 @@ def test_formspree_shifted_offsets_repeating_some_keys_are_no_loop(cli: Cli) -> 
 def test_json_same_items_under_new_urls_is_a_loop(cli: Cli) -> None:
     handler, calls = bounded(lambda r, n: httpx.Response(200, json={"items": [item(1)], "next": f"/feed?p={n}"}))
     result = json_cli(cli, handler)("pull")
-    assert result.code == 1 and "repeats only submissions already read" in result.err and calls[0] == 2
+    assert result.code == 1 and "repeats only submissions already read" in result.err and calls[0] == 4
 
 
 def test_json_page_limit_is_an_error_not_a_silent_stop(cli: Cli) -> None:
@@ -252,3 +252,24 @@ def test_a_website_that_breaks_the_url_parser_is_data_not_a_crash(cli: Cli) -> N
     (entry,) = cli.entries().values()
     assert "website: not an http(s) URL" in entry["invalid"]
 
+
+
+def test_a_page_shifted_whole_by_new_arrivals_is_no_loop(cli: Cli) -> None:
+    """As many submissions arrive after page 1 as a page holds: page 2 repeats page 1, and the pull goes on."""
+    make_site(cli.root, intake_section(netlify={"api_base": "http://netlify.test/api/v1", "site_id": "site-1",
+                                                "per_page": 2, "include_spam": False}))
+    backend = FakeNetlify([submission(i) for i in range(1, 6)])
+    arrived = {"done": False}
+
+    def arrive(n: int) -> None:
+        if n == 3 and not arrived["done"]:  # after the forms lookup and page 1
+            arrived["done"] = True
+            backend.items[:0] = sorted([submission(6), submission(7)], key=lambda s: s["created_at"], reverse=True)
+
+    backend.on_request = arrive
+    cli.transport = mock_transport(backend)
+    result = cli("pull")
+    assert result.code == 0, result.err
+    assert "5 read, 5 new" in result.out  # everything that was there when the pull began
+    again = cli("pull")
+    assert again.code == 0 and "2 new" in again.out and len(cli.entries()) == 7

@@ -19,6 +19,7 @@ def test_a_post_whose_request_gave_up_is_never_stored_later(tmp_path: Path) -> N
     store.add({"name": "C"}, "2026-11-30T10:00:02Z")  # behind B: the writer has dealt with B once C is stored
     assert late.done.is_set() and late.error is None
     assert [row["data"]["name"] for row in store.page(0, 10)] == ["C"]
+    store.close()
 
 
 def test_a_post_already_in_a_commit_is_waited_for_not_given_up() -> None:
