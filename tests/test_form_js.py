@@ -16,13 +16,18 @@ from sitegen import build
 
 FORM_JS = REPO / "static" / "form.js"
 NOW_MS = 1795679940000  # 2026-11-26T07:59:00Z
-# Runs the script in a fresh context whose document answers querySelectorAll with two stub inputs.
+# Runs the script in a fresh context whose document answers querySelectorAll with two stub inputs and
+# querySelector with the thank-you page's back link; argv[2] is the page's query string.
 RUNNER = """
 const vm = require('vm'), fs = require('fs');
 const fields = [{value: ''}, {value: ''}], asked = [];
-const document = {querySelectorAll(selector) { asked.push(selector); return fields; }};
-vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'), {document, Date: {now: () => %d}, String});
-console.log(JSON.stringify({asked, values: fields.map(f => f.value)}));
+const link = {href: '/themen/', textContent: 'Zurück zu den Zukunftsthemen', getAttribute() { return '/themen/'; }};
+const document = {querySelectorAll(selector) { asked.push(selector); return fields; },
+                  querySelector(selector) { return selector === 'a[data-topic-link]' ? link : null; }};
+const window = {location: {search: process.argv[2] || ''}};
+vm.runInNewContext(fs.readFileSync(process.argv[1], 'utf8'),
+                   {document, window, URLSearchParams, Date: {now: () => %d}, String});
+console.log(JSON.stringify({asked, values: fields.map(f => f.value), link: [link.href, link.textContent]}));
 """ % NOW_MS
 
 
@@ -42,7 +47,19 @@ def test_form_js_fills_every_form_loaded_at_field_with_the_time_in_milliseconds(
     done = subprocess.run([node, "-e", RUNNER, str(FORM_JS)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result == {"asked": ['input[name="form_loaded_at"]'], "values": [str(NOW_MS)] * 2}
+    assert result["asked"] == ['input[name="form_loaded_at"]'] and result["values"] == [str(NOW_MS)] * 2
+
+
+@pytest.mark.parametrize("query, href, text", [
+    ("?thema=verkehr", "/themen/verkehr/", "Zurück zum Thema"),
+    ("", "/themen/", "Zurück zu den Zukunftsthemen"),
+    ("?thema=../../etc", "/themen/", "Zurück zu den Zukunftsthemen"),  # only a topic's name becomes a link
+    ("?thema=javascript:alert(1)", "/themen/", "Zurück zu den Zukunftsthemen"),
+])
+def test_the_thank_you_link_leads_back_to_a_topic_only(node: str, query: str, href: str, text: str) -> None:
+    done = subprocess.run([node, "-e", RUNNER, str(FORM_JS), query], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["link"] == [href, text]
 
 
 def test_the_selector_finds_the_hidden_field_of_each_built_comment_form(node: str, site_root: Path,
