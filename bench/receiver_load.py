@@ -67,8 +67,8 @@ def peak_rss_mib(pid: int) -> float:
 class Load:
     """Clients posting as fast as the receiver answers, until stop is set."""
 
-    def __init__(self, port: int, clients: int) -> None:
-        self.port, self.clients = port, clients
+    def __init__(self, port: int, clients: int, until: int = 0) -> None:
+        self.port, self.clients, self.until = port, clients, until  # until: stop after so many acknowledged
         self.stop = threading.Event()
         self.latencies: list[float] = []
         self.acknowledged: list[str] = []
@@ -104,6 +104,8 @@ class Load:
                 if response.status == 303:
                     self.latencies.append(took)
                     self.acknowledged.append(name)
+                    if self.until and len(self.acknowledged) >= self.until:
+                        self.stop.set()
                 else:
                     self.other[response.status] = self.other.get(response.status, 0) + 1
             sent += 1
@@ -179,10 +181,8 @@ def measure(seconds: float, clients: int, pull_count: int) -> list[str]:
         if pull_count:
             root = site(Path(tmp) / "pull")
             child, port = start(root)
-            fill = Load(port, clients)
-            while len(fill.acknowledged) < pull_count:
-                fill.stop.clear()
-                fill.run(max(1.0, (pull_count - len(fill.acknowledged)) / 400))
+            fill = Load(port, clients, until=pull_count)
+            fill.run(600)  # ends when pull_count posts are acknowledged
             drained, names, summary = pull(root, port)
             child.kill()
             child.wait()
