@@ -140,7 +140,7 @@ def pull(root: Path, port: int) -> tuple[float, list[str], str]:
         raise SystemExit(f"pull failed: {done.stderr}")
     names = [yaml.safe_load(p.read_text(encoding="utf-8"))["fields"]["name"]
              for p in (root / ".inbox").glob("*.yaml")]
-    return seconds, names, done.stdout.strip()
+    return seconds, names, done.stdout.strip().split("; inbox:", 1)[0]
 
 
 def measure(seconds: float, clients: int, pull_count: int) -> list[str]:
