@@ -57,7 +57,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sitegen/schema.py": ("tests/test_errors.py", "tests/test_units.py"),
     "intake/publish.py": ("tests/intake/test_mutation_kills.py", "tests/intake/test_cli.py", "tests/intake/test_moderation_safety.py",
                           "tests/intake/test_hostile_data.py", *SLOW_MODERATION),
-    "intake/comments.py": ("tests/intake/test_cli.py", "tests/intake/test_moderation_safety.py",
+    "intake/comments.py": ("tests/intake/test_mutation_comments.py", "tests/intake/test_cli.py", "tests/intake/test_moderation_safety.py",
                            "tests/intake/test_hostile_data.py", *SLOW_MODERATION),
     "intake/privacy.py": ("tests/intake/test_cli.py", "tests/intake/test_moderation_safety.py",
                           "tests/intake/test_hostile_data.py", "tests/intake/test_pull.py",
