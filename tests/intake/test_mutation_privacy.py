@@ -103,3 +103,35 @@ def test_purge_takes_an_unreadable_date_as_past_retention_and_keeps_published_te
     kept = inbox.get("netlify-old")
     assert (kept.personal, dict(kept.fields)) == ({}, {"name": "N", "body": "B"})
     assert privacy.purge(cfg, inbox, NOW) == []
+
+
+def person(key: str, topic: str = "verkehr", email_hash: str | None = None) -> Entry:
+    return Entry(key=key, source="netlify", date="2026-11-01T10:00:00Z", fields={"topic": topic, "body": "B"},
+                 personal={"email": "Person@Example.org"}, email_hash=email_hash)
+
+
+def test_forget_finds_an_address_without_a_hash_past_an_erased_entry_and_says_exactly_what_went(
+        tmp_path: Path) -> None:
+    """No hash (stored before a key existed); an erased entry sorts first; nothing was published."""
+    erased = privacy.tombstone(person("netlify-a"), "2026-11-02T00:00:00Z")
+    cfg, inbox = stored(tmp_path, erased, person("netlify-b"), person("netlify-c", topic="../x"))
+    assert privacy.forget(cfg, inbox, " person@EXAMPLE.org", b"k", "2026-12-01T00:00:00Z") == [
+        "inbox entry netlify-b (pending, 2026-11-01T10:00:00Z)",
+        "inbox entry netlify-c (pending, 2026-11-01T10:00:00Z)"]
+    for key in ("netlify-b", "netlify-c"):
+        assert inbox.get(key) == privacy.tombstone(person(key), "2026-12-01T00:00:00Z")
+    assert inbox.get("netlify-a") == erased
+
+
+def test_an_address_with_an_undecodable_byte_still_hashes() -> None:
+    """A surrogate from the command line's bytes: hashed as "?", no traceback."""
+    expected = hmac.new(b"k", b"a?@b.org", hashlib.sha256).hexdigest()
+    assert privacy.email_hash("a\udcff@b.org", b"k") == expected
+
+
+def test_purge_passes_over_entries_already_purged_and_clears_spam_text(tmp_path: Path) -> None:
+    done = entry("netlify-a", "2026-01-01T00:00:00Z").but(personal={}, purged_at="2026-07-01T00:00:00Z")
+    cfg, inbox = stored(tmp_path, done, entry("netlify-b", "2026-01-01T00:00:00Z", "spam"))
+    assert privacy.purge(cfg, inbox, NOW) == ["netlify-b (spam, 2026-01-01T00:00:00Z)"]
+    assert (inbox.get("netlify-b").personal, inbox.get("netlify-b").fields) == ({}, {})
+    assert inbox.get("netlify-a") == done
