@@ -43,6 +43,11 @@ def test_a_missing_key_file_is_made_private_once_and_then_read_back(tmp_path: Pa
     assert privacy.load_key(config(tmp_path, path), {}) == key
 
 
+def test_a_missing_key_file_in_an_existing_folder_is_made(tmp_path: Path) -> None:
+    path = tmp_path / "hash.key"
+    assert re.fullmatch(rb"[0-9a-f]{64}", privacy.load_key(config(tmp_path, path), {}))
+
+
 def test_an_existing_key_file_is_read_not_replaced(tmp_path: Path) -> None:
     path = tmp_path / "hash.key"
     path.write_text("  vorhandener-schluessel\n", encoding="utf-8")
