@@ -101,8 +101,9 @@ def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, decisio
     is the role it is shown under."""
     role, now = decision.official or "stadt", decision.now
     body = text.replace("\r\n", "\n").strip()
-    if not body or len(body) > config.limits.body or controls(body, "\n\t"):
-        raise RunError(f"reply text must be 1..{config.limits.body} characters without control characters")
+    if not body or len(body) > config.limits.body or controls(body, "\n\t") or not encodable(body):
+        raise RunError(f"reply text must be 1..{config.limits.body} characters of valid text without control "
+                       "characters")
     with inbox.lock(wait=LOCK_WAIT):  # the parent may be erased meanwhile: look it up under the lock
         parent_path = comments.find(config.root, parent_id)
         if parent_path is None:
@@ -112,12 +113,21 @@ def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, decisio
             raise RunError(f"topic {topic!r} is a draft (draft: true); publish the topic first")
         comments.check_parent(config.root, topic, parent_id)
         name = decision.name or official_name(config, role, topic)
-        if controls(name):
-            raise RunError("the reply's name must not contain control characters")
+        if controls(name) or not encodable(name):
+            raise RunError("the reply's name must be valid text without control characters")
         digest = hashlib.sha256(f"{parent_id}\0{body}\0{now}".encode("utf-8", "replace")).hexdigest()[:16]
         return comments.write_comment(config.root, {
             "id": f"reply-{digest}", "topic": topic, "parent": parent_id, "name": name, "body": body,
             "date": now, "official": role, "moderated_at": now, "moderated_by": decision.by})
+
+
+def encodable(value: str) -> bool:
+    """Whether value can be written as UTF-8 (a stray byte read from a terminal arrives as a lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def official_name(config: IntakeConfig, role: str, topic: str) -> str:

@@ -222,3 +222,12 @@ def test_purge_and_approve_survive_a_date_an_old_version_stored(cli: Cli) -> Non
     assert purge.code == 0, purge.err
     assert cli.entries()[key(1)]["personal"] == {}  # unreadable: treated as past retention
     assert cli.entries()[key(2)]["personal"] != {}
+
+
+def test_a_reply_with_an_undecodable_byte_is_refused_in_one_line(cli: Cli) -> None:
+    pull(cli, submission(1))
+    assert cli("approve", key(1)).code == 0
+    before = published(cli)
+    result = cli("reply", key(1), "--as", "stadt", "--text", "Danke \udcff!")  # how Python passes a stray byte
+    assert result.code == 1 and "valid text" in result.err and "Traceback" not in result.err
+    assert published(cli) == before

@@ -126,14 +126,14 @@ def test_a_reply_of_exactly_the_body_limit_passes_one_more_is_refused(cli: Cli) 
     publish.approve(config, inbox, key(1), decision())
     limit = config.limits.body
     assert publish.reply(config, inbox, key(1), "a" * limit, decision()).is_file()
-    with pytest.raises(RunError, match=rf"^reply text must be 1\.\.{limit} characters without control characters$"):
+    with pytest.raises(RunError, match=rf"^reply text must be 1\.\.{limit} characters of valid text without control characters$"):
         publish.reply(config, inbox, key(1), "b" * (limit + 1), decision())
 
 
 def test_a_reply_name_with_a_control_character_is_refused_with_its_reason(cli: Cli) -> None:
     config, inbox = setup(cli, submission(1))
     publish.approve(config, inbox, key(1), decision())
-    with pytest.raises(RunError, match="^the reply's name must not contain control characters$"):
+    with pytest.raises(RunError, match="^the reply's name must be valid text without control characters$"):
         publish.reply(config, inbox, key(1), "Antwort", decision(name="Stadt\x1b[31m"))
 
 
