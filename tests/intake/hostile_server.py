@@ -9,6 +9,8 @@ import threading
 import time
 from typing import Any, Callable, Iterator
 
+from intake_fakes import in_thread
+
 Script = Callable[["Scripted"], None]
 
 
@@ -82,11 +84,4 @@ class ScriptServer(http.server.ThreadingHTTPServer):
 @contextlib.contextmanager
 def running(script: Script) -> Iterator[ScriptServer]:
     """Serve in a thread for the with-block; stopped after it."""
-    server = ScriptServer(script)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from in_thread(ScriptServer(script))

@@ -243,7 +243,11 @@ class Server(http.server.ThreadingHTTPServer):
 
 def serve(backend: Backend) -> Iterator[Server]:
     """Run a server in a thread for the duration of a with-block or fixture."""
-    server = Server(backend)
+    yield from in_thread(Server(backend))
+
+
+def in_thread(server: Any) -> Iterator[Any]:
+    """Serve forever in a thread until the generator is closed; then stop and close the server."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
