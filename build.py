@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one command; its exit code."""
     sys.path.insert(0, str(HERE))
     from sitegen import BuildError, ThemeError, build
-    from sitegen.write import WriteError
+    from sitegen.output.writer import WriteError
 
     if args.command == "serve":
         from sitegen.serve import serve
@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"Built {args.out}: {len(report.written)} written, {report.unchanged} unchanged, "
           f"{len(report.removed)} removed.")
-    from sitegen.config import load_config, missing_facts
-    from sitegen.errors import Problems
+    from sitegen.core.config import load_config, missing_facts
+    from sitegen.core.errors import Problems
     todo = missing_facts(load_config(args.root, Problems(args.root)), args.root)
     if todo:
         print(f"Note: {len(todo)} facts in content/site.yaml are still empty (never made up); "

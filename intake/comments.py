@@ -8,7 +8,7 @@ from typing import Any
 from intake import files, topics
 from intake.entry import KEY
 from intake.errors import RunError
-from sitegen.source import SourceError, read_yaml
+from sitegen.core.source import SourceError, read_yaml
 
 MAX_DEPTH = 3
 PUBLIC_KEYS = ("id", "topic", "parent", "name", "body", "date", "official", "moderated_at", "moderated_by")

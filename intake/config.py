@@ -210,7 +210,7 @@ def load(root: Path) -> IntakeConfig:
     path = root / "content" / "site.yaml"
     if not path.is_file():
         raise ConfigError(f"{path}: not found (run from the repository root or pass --root DIR)")
-    from sitegen.source import SourceError, parse_yaml  # the build's reader: lines, and no alias bombs
+    from sitegen.core.source import SourceError, parse_yaml  # the build's reader: lines, and no alias bombs
 
     try:
         raw, _ = parse_yaml(path.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from intake.errors import RunError
-from sitegen.source import SourceError, read_markdown
+from sitegen.core.source import SourceError, read_markdown
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 

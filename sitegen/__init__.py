@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import BuildError, ThemeError
+from .core.errors import BuildError, ThemeError
 from .pipeline import build
-from .write import Report
+from .output.writer import Report
 
 __all__ = ["build", "BuildError", "Report", "ThemeError", "theme_dir"]
 

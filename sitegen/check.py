@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from . import build
-from .errors import BuildError, ThemeError
-from .write import WriteError
+from .core.errors import BuildError, ThemeError
+from .output.writer import WriteError
 from .links import check_links
-from .load import load, topic_todos
-from .media import odd_names
+from .core.load import load, topic_todos
+from .engine.media import odd_names
 from .release import release_problems
 from .rootlinks import escaping_links
-from .urls import prefix_of
+from .core.urls import prefix_of
 from .vnu import ValidatorMissing, validate
 
 

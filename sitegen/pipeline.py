@@ -24,26 +24,26 @@ from typing import Any, Callable
 
 import jinja2
 
-from . import cache as caching
-from . import confine
-from .assets import fingerprint
-from .config import load_config
-from .errors import BuildError, Problems, ThemeError
-from .fork import can_fork, in_child
-from .load import assemble, check_references
-from .markup import MarkdownLater
-from .model import Event
-from .outputs import CommentOutputs
-from .readers import BERLIN, Signature, files, read_event, read_page
-from .render import Renderer, environment
-from .media import media, odd_names
-from .urls import prefix_of
-from .scan import RACY_NS, Session, cached, scan, settled
-from .spool import Spool
-from .worker import CONTEXT, Job, run, topic_key, topic_page
-from .lock import hold, release
-from .switch import recover
-from .write import Report, Writer, discard_staging, new_folder, record_manifest, stage_all, staging
+from .engine import cache as caching
+from .core import confine
+from .core.assets import fingerprint
+from .core.config import load_config
+from .core.errors import BuildError, Problems, ThemeError
+from .engine.fork import can_fork, in_child
+from .core.load import assemble, check_references
+from .core.markup import MarkdownLater
+from .core.model import Event
+from .core.outputs import CommentOutputs
+from .core.readers import BERLIN, Signature, files, read_event, read_page
+from .core.render import Renderer, environment
+from .engine.media import media, odd_names
+from .core.urls import prefix_of
+from .engine.scan import RACY_NS, Session, cached, scan, settled
+from .engine.spool import Spool
+from .engine.worker import CONTEXT, Job, run, topic_key, topic_page
+from .output.lock import hold, release
+from .output.switch import recover
+from .output.writer import Report, Writer, discard_staging, new_folder, record_manifest, stage_all, staging
 
 
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from .config import fact_lines, missing_facts
-from .model import Page
+from .core.config import fact_lines, missing_facts
+from .core.model import Page
 
 LEGAL_PAGES = {"impressum": "the Impressum (§ 5 DDG, § 18 MStV)",
                "datenschutz": "the privacy notice (Art. 13 GDPR)",

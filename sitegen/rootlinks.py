@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
-from .markup import markdown_to_html
-from .source import Source, SourceError, read_markdown
-from .urls import rooted_urls
+from .core.markup import markdown_to_html
+from .core.source import Source, SourceError, read_markdown
+from .core.urls import rooted_urls
 
 # the top-level names the build itself writes (a page of content/seiten/ adds its own)
 BUILT = {"", "index.html", "themen", "termine", "dateien", "static", "feeds", "daten", "danke", "404.html",

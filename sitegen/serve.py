@@ -18,12 +18,13 @@ from markupsafe import escape
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import build, theme_dir
-from .config import load_config
-from .errors import BuildError, Problems, ThemeError
-from .scan import Session
-from .urls import prefix_of
-from .write import WriteError
+from . import build
+from . import theme_dir
+from .core.config import load_config
+from .core.errors import BuildError, Problems, ThemeError
+from .engine.scan import Session
+from .core.urls import prefix_of
+from .output.writer import WriteError
 
 RELOAD_JS = b"""(function () {
   var seen = null;

@@ -10,7 +10,7 @@ import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import BuildError, ThemeError, build
-from sitegen.write import MANIFEST
+from sitegen.output.writer import MANIFEST
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -114,17 +114,17 @@ def test_a_first_build_writes_in_place_and_a_failed_one_leaves_nothing(tmp_path:
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Into a new folder, pages go straight to their place: the same files as a build into an existing
     one; a failure after the topic pages were written removes the folder, cache included."""
-    from sitegen import cache as caching
+    from sitegen.engine import cache as caching
     root = tmp_path / "src"
     shutil.copytree(FIXTURE, root)
     shutil.copytree(REPO / "templates", root / "templates")
     staged_out = tmp_path / "staged"
     staged_out.mkdir()  # exists: the staging path
     build(root, staged_out, today=TODAY)
-    import sitegen.write
+    import sitegen.output.writer
     moved = []
-    real_replace = sitegen.write.os.replace
-    monkeypatch.setattr(sitegen.write.os, "replace", lambda a, b: moved.append(str(b)) or real_replace(a, b))
+    real_replace = sitegen.output.writer.os.replace
+    monkeypatch.setattr(sitegen.output.writer.os, "replace", lambda a, b: moved.append(str(b)) or real_replace(a, b))
     report = build(root, tmp_path / "new", today=TODAY)
     monkeypatch.undo()
     assert read_tree(tmp_path / "new") == read_tree(staged_out)
@@ -177,8 +177,9 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path
     """Two builds into one folder take turns from start to end: the second reads the cache (and
     the folder) only once the first is done, not before it waited."""
     import threading
-    from sitegen import cache as caching, pipeline
-    from sitegen.write import hold, release
+    from sitegen import pipeline
+    from sitegen.engine import cache as caching
+    from sitegen.output.writer import hold, release
     out, events = tmp_path / "out", []
     build(site_root, out, today=TODAY)
     reached = threading.Event()
@@ -199,7 +200,7 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path
 def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(site_root: Path, tmp_path: Path) -> None:
     """The preview (with drafts) saves its cache late; a plain build into the same folder in between
     must not have its cache overwritten, or a later build would keep the draft pages it vouches for."""
-    from sitegen.scan import Session
+    from sitegen.engine.scan import Session
     out, session = tmp_path / "out", Session()
     build(site_root, out, today=TODAY, drafts=True, session=session)
     assert (out / "themen/entwurf/index.html").exists()
@@ -214,7 +215,7 @@ def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(s
 
 
 def test_the_preview_rebuilds_an_output_folder_deleted_under_it(site_root: Path, tmp_path: Path) -> None:
-    from sitegen.scan import Session
+    from sitegen.engine.scan import Session
     out, session = tmp_path / "out", Session()
     build(site_root, out, today=TODAY, session=session)
     shutil.rmtree(out)
@@ -248,7 +249,7 @@ def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_pa
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """Topic pages are rendered while the events' Markdown is still being converted; a theme that
     shows an event's body there gets the same HTML as on the start page."""
-    from sitegen import worker
+    from sitegen.engine import worker
 
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.markup import _slugify, comment_to_html
+from sitegen.core.markup import _slugify, comment_to_html
 
 REL = 'rel="nofollow ugc noopener"'
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitetest import REPO
-from sitegen.errors import BuildError
-from sitegen.load import load
+from sitegen.core.errors import BuildError
+from sitegen.core.load import load
 
 TOPIC_OK = "---\ntitle: Gut\n---\nText\n"
 

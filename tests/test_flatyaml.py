@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 from intake.files import dump
-from sitegen.errors import Problems
-from sitegen.flatyaml import flat_mapping
-from sitegen.markup import strip_forbidden
-from sitegen.readers import read_comment
-from sitegen.source import parse_yaml
+from sitegen.core.errors import Problems
+from sitegen.core.flatyaml import flat_mapping
+from sitegen.core.markup import strip_forbidden
+from sitegen.core.readers import read_comment
+from sitegen.core.source import parse_yaml
 
 UTC = dt.timezone.utc
 

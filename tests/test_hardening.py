@@ -74,7 +74,7 @@ def test_a_linked_folder_out_of_the_root_stops_the_build(site_root: Path, tmp_pa
 
 def test_the_repository_theme_is_confined_to_the_repository(tmp_path: Path) -> None:
     """A site without a theme of its own uses the repository's; its root is then the repository."""
-    from sitegen.confine import check_theme
+    from sitegen.core.confine import check_theme
     theme = tmp_path / "repo" / "static"
     theme.mkdir(parents=True)
     (theme / "ok.css").write_text("a{}")
@@ -148,7 +148,7 @@ def test_a_yaml_alias_bomb_is_refused_at_once(site_root: Path, tmp_path: Path, r
 
 
 def test_alias_errors_name_the_line_and_leave_plain_stars_alone() -> None:
-    from sitegen.source import SourceError, parse_yaml
+    from sitegen.core.source import SourceError, parse_yaml
     with pytest.raises(SourceError, match="alias '\\*x' is not allowed") as info:
         parse_yaml("a: &x [1]\nb: 2\nc: *x\n", first_line=2)
     assert info.value.line == 4 and "quotes" in info.value.hint

@@ -11,7 +11,7 @@ import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import BuildError, build
-from sitegen.scan import Session
+from sitegen.engine.scan import Session
 
 COMMENT = """id: {id}
 topic: {topic}
@@ -155,7 +155,8 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
 
 def test_compiled_templates_follow_the_code(site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Jinja2 keys compiled templates by their source; our code and Jinja2 change them as well."""
-    from sitegen import cache as caching, pipeline
+    from sitegen import pipeline
+    from sitegen.engine import cache as caching
 
     warm, cold = tmp_path / "warm", tmp_path / "cold"
     build(site_root, warm, today=TODAY)
@@ -197,7 +198,8 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     """A cold build leaves the comment listings to the workers: the keys they make must be the ones
     the next build computes, or every warm build would read every topic again."""
     import os
-    from sitegen import scan, worker
+    from sitegen.engine import scan
+    from sitegen.engine import worker
 
     old = os.stat(site_root).st_mtime_ns - 10_000_000_000  # outside the racy window of the next build
     for path in (site_root / "content").rglob("*"):
@@ -224,7 +226,7 @@ def test_a_topic_key_depends_on_values_not_on_shared_objects() -> None:
     """Equal inputs make equal keys, however the objects are shared (marshal's newer formats write
     back-references for objects used twice, so a key made in a worker differed from the parent's)."""
     import pickle
-    from sitegen.worker import topic_key
+    from sitegen.engine.worker import topic_key
 
     signature = (1_700_000_000_000_000_000, 2048, 99)
     linked = (("forum", signature),)
@@ -288,7 +290,8 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
 
 def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Large sites list half their comment folders in a child process; the result must not differ."""
-    from sitegen import fork, scan
+    from sitegen.engine import fork
+    from sitegen.engine import scan
 
     base = tmp_path / "kommentare"
     slugs = [f"thema-{i}" for i in range(40)]
@@ -345,7 +348,7 @@ def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, 
 
 def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import scan
+    from sitegen.engine import scan
 
     monkeypatch.setattr(scan, "FORK_ABOVE", 1)
     monkeypatch.setattr(scan, "can_fork", lambda: True)
@@ -365,7 +368,8 @@ def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: 
     and in the parent, or a body edit would render every other page again."""
     import os
     import pickle
-    from sitegen import cache as caching, worker
+    from sitegen.engine import cache as caching
+    from sitegen.engine import worker
 
     out = tmp_path / "out"
     monkeypatch.setattr(worker, "SERIAL_BELOW", 1)

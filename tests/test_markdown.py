@@ -8,8 +8,8 @@ import markdown
 import pytest
 
 from sitetest import FIXTURE
-from sitegen.inline import needs
-from sitegen.markup import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html
+from sitegen.engine.speedups.inline import needs
+from sitegen.core.markup import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html
 
 
 def _plain() -> markdown.Markdown:
@@ -80,7 +80,7 @@ def test_needs_reads_what_every_match_holds(pattern: str, expected: tuple[str, .
 
 def _inline_patterns() -> list:
     markdown_to_html("x")  # makes the converter
-    from sitegen import markup
+    from sitegen.core import markup
     return list(markup._md.treeprocessors["inline"].inlinePatterns)  # type: ignore[union-attr]
 
 
@@ -117,7 +117,7 @@ def test_the_converter_matches_a_plain_one_on_hostile_text(blns: list[str]) -> N
 def test_block_level_answers_are_markdowns_and_follow_its_list() -> None:
     import xml.etree.ElementTree as etree
 
-    from sitegen.blocklevel import MAX_TAGS, BlockLevel
+    from sitegen.engine.speedups.blocklevel import MAX_TAGS, BlockLevel
 
     md = _plain()
     block_level = BlockLevel(md)
@@ -159,7 +159,8 @@ HEADINGS = """\
 def test_heading_ids_are_the_toc_extensions_with_or_without_a_table(body: str) -> None:
     """headings.py skips the table of contents for texts without the marker: ids, labels and a
     wanted table come out as the plain extension makes them."""
-    from sitegen import headings, markup
+    from sitegen.engine.speedups import headings
+    from sitegen.core import markup
 
     html = markdown_to_html(body)
     assert type(markup._md.treeprocessors["toc"]) is headings.HeadingIds  # the fast path is in place

@@ -12,9 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from intake.files import dump
-from sitegen.flatyaml import flat_mapping
-from sitegen.markup import comment_to_html, strip_forbidden
-from sitegen.source import SourceError, parse_yaml, read_markdown
+from sitegen.core.flatyaml import flat_mapping
+from sitegen.core.markup import comment_to_html, strip_forbidden
+from sitegen.core.source import SourceError, parse_yaml, read_markdown
 
 # What the filter itself may write; anything else that looks like markup came from the visitor.
 OWN_TAGS = re.compile(r'<p>|</p>|<br>|</a>|<a href="(https?://[^"<>]*)" rel="nofollow ugc noopener">', re.I)

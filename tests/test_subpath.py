@@ -13,10 +13,10 @@ import yaml
 
 from sitegen import BuildError, build
 from sitegen.check import run_check
-from sitegen.markup import markdown_to_html
-from sitegen.scan import Session
+from sitegen.core.markup import markdown_to_html
+from sitegen.engine.scan import Session
 from sitegen.serve import Preview, start
-from sitegen.urls import prefix_of, prefixed_html, url_for
+from sitegen.core.urls import prefix_of, prefixed_html, url_for
 from sitetest import TODAY, read_tree
 
 BASE = "https://stadt.github.io/zukunft/"

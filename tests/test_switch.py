@@ -16,9 +16,9 @@ import pytest
 
 from sitetest import REPO, TODAY, read_tree
 from sitegen import BuildError, build
-from sitegen import cache as caching
-from sitegen.lock import hold, release
-from sitegen.switch import JOURNAL, recover
+from sitegen.engine import cache as caching
+from sitegen.output.lock import hold, release
+from sitegen.output.switch import JOURNAL, recover
 
 # The child build with every rename slowed down, so that kills land during the switch as often as
 # before it (the fixture's switch takes a millisecond otherwise). Test-only: the code is unchanged.

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE
-from sitegen import ical
-from sitegen.assets import fingerprint
-from sitegen.dates import event_when, german_date, iso
-from sitegen.load import load
-from sitegen.markup import comment_to_html, strip_forbidden
-from sitegen.outputs import event_jsonld
-from sitegen.schema import Validator, dotted, text
-from sitegen.source import SourceError, parse_yaml, split_front_matter
-from sitegen.threads import count, threads
+from sitegen.core import ical
+from sitegen.core.assets import fingerprint
+from sitegen.core.dates import event_when, german_date, iso
+from sitegen.core.load import load
+from sitegen.core.markup import comment_to_html, strip_forbidden
+from sitegen.core.outputs import event_jsonld
+from sitegen.core.schema import Validator, dotted, text
+from sitegen.core.source import SourceError, parse_yaml, split_front_matter
+from sitegen.core.threads import count, threads
 
 
 def test_front_matter_split_and_body_line() -> None:
@@ -37,7 +37,7 @@ def test_yaml_lines_and_safe_loader() -> None:
 
 def test_our_loader_reads_what_the_safe_loader_reads(blns: list[str]) -> None:
     import yaml
-    from sitegen.source import SafeLoader
+    from sitegen.core.source import SafeLoader
 
     docs = ["a: &x hallo\nb: *x\nc: [*x, 1, 2.5, true, null, 2026-01-01, '2026-01-01', !!str 12, !!binary aGk=]\n"
             "d: {<<: {e: 1}, f: g}\n"]
@@ -167,8 +167,8 @@ def test_assets_are_fingerprinted_by_content(tmp_path: Path) -> None:
 def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() -> None:
     """A worker hands back a topic's comments as open-data JSON and publication keys; the feed
     loads the few it shows. Both ways must give the same open data and the same feed."""
-    from sitegen.model import Comment
-    from sitegen.outputs import CommentOutputs, public_json, published
+    from sitegen.core.model import Comment
+    from sitegen.core.outputs import CommentOutputs, public_json, published
 
     utc = dt.timezone.utc
     by_topic = {topic: tuple(Comment(f"{topic}-{n}", topic, None, f"Name {n}", f"<b>{n}</b> \u2028 \"x\"",
@@ -193,7 +193,7 @@ def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() ->
 
 
 def test_spool_gives_back_what_was_put_by_slug(tmp_path: Path) -> None:
-    from sitegen.spool import Spool
+    from sitegen.engine.spool import Spool
 
     spool = Spool(tmp_path)
     spool.put("b", b"card-b", b"")
@@ -209,7 +209,7 @@ def test_paths_in_errors_are_shown_from_the_site_root(tmp_path: Path) -> None:
     would make it: relative to the root where it lies inside."""
     import os
 
-    from sitegen.errors import Problems
+    from sitegen.core.errors import Problems
 
     root = tmp_path / "site"
     (root / "content").mkdir(parents=True)
@@ -245,7 +245,7 @@ def test_a_child_is_forked_only_where_it_is_safe_and_a_failed_fork_leaves_the_wo
     import os
     import threading
 
-    from sitegen import fork
+    from sitegen.engine import fork
 
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)

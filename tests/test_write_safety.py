@@ -11,7 +11,7 @@ import pytest
 
 from sitetest import TODAY, read_tree
 from sitegen import build
-from sitegen.write import MANIFEST, STAGING, WriteError, hold, safe_path, write
+from sitegen.output.writer import MANIFEST, STAGING, WriteError, hold, safe_path, write
 
 
 @pytest.mark.parametrize("rel", [MANIFEST, MANIFEST + ".html", STAGING + "-abc/index.html", STAGING])

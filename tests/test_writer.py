@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.switch import recover
-from sitegen.write import (MANIFEST, STAGING, WriteError, Writer, discard_staging, hold, new_folder, release,
+from sitegen.output.switch import recover
+from sitegen.output.writer import (MANIFEST, STAGING, WriteError, Writer, discard_staging, hold, new_folder, release,
                            replace, stage_all, staging, write)
 
 
@@ -149,7 +149,7 @@ def test_the_lock_is_exclusive_and_readable(tmp_path: Path) -> None:
 def test_a_page_is_written_under_a_hidden_temp_name_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hidden and ending in .tmp, in the page's folder: the preview's watcher ignores it (serve._temporary)
     and the rename into place is atomic."""
-    import sitegen.write as writing
+    import sitegen.output.writer as writing
     renamed: list[tuple[str, str]] = []
     real_replace = os.replace
 
@@ -179,7 +179,7 @@ def test_staging_and_new_folders_make_missing_parents(tmp_path: Path) -> None:
 
 
 def test_write_file_truncates_what_was_there(tmp_path: Path) -> None:
-    from sitegen.write import write_file
+    from sitegen.output.writer import write_file
     write_file(tmp_path / "f", b"a long first version")
     write_file(tmp_path / "f", b"short")
     assert (tmp_path / "f").read_bytes() == b"short"

@@ -20,11 +20,11 @@ from typing import Any, Callable, Iterator
 import jinja2
 
 from . import cache as caching
-from .errors import ContentError, Problems, ThemeError
-from .outputs import public_json, published
-from .readers import read_thread, read_topic
+from ..core.errors import ContentError, Problems, ThemeError
+from ..core.outputs import public_json, published
+from ..core.readers import read_thread, read_topic
 from .scan import listing
-from .write import safe_path, same, write_file
+from ..output.writer import safe_path, same, write_file
 
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics

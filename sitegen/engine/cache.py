@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 FOLDER = Path(".cache") / "sitegen"
-HERE = Path(__file__).resolve().parent
+CODE = Path(__file__).resolve().parent.parent  # all of sitegen: core, engine and output
 
 
 @dataclass(slots=True)
@@ -138,7 +138,7 @@ LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe")
 def version(templates: Path, static_files: dict[str, bytes]) -> str:
     """What invalidates everything: our code, the libraries, Python, the templates, the static files."""
     libs = [_installed(name) for name in LIBRARIES]
-    code = [p.read_bytes() for p in sorted(HERE.glob("*.py"))]
+    code = [(p.relative_to(CODE).as_posix(), p.read_bytes()) for p in sorted(CODE.rglob("*.py"))]
     theme = [(p.relative_to(templates).as_posix(), p.read_bytes()) for p in _files(templates)]
     return digest(sys.version, libs, code, theme, sorted(static_files.items()))
 

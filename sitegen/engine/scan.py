@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Callable, Container
 
 from . import cache as caching
-from .errors import Problems
+from ..core.errors import Problems
 from .fork import can_fork, in_child
-from .readers import SLUG, Signature, files, signature
-from .lock import hold, release
+from ..core.readers import SLUG, Signature, files, signature
+from ..output.lock import hold, release
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
 

@@ -40,11 +40,11 @@ def markdown_to_html(text: str) -> str:
         # registry sorts and searches on every lookup, a list does not. Same patterns, same order
         # (extensions register them when the converter is made, not while it converts; since 3.7
         # abbr too): about 5 % of the build. It also skips the patterns a text cannot match: 30 %.
-        from .inline import skip_impossible
+        from ..engine.speedups.inline import skip_impossible
         skip_impossible(_md.treeprocessors["inline"])
-        from .blocklevel import install
+        from ..engine.speedups.blocklevel import install
         _block_level = install(_md)  # another 8 %: see blocklevel.py
-        from . import headings
+        from ..engine.speedups import headings
         _headings = headings.install(_md)  # another 7 %: see headings.py
     _block_level.check()
     if _headings is not None:

@@ -10,7 +10,10 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-from . import dates, headers, outputs, urls
+from . import dates
+from . import headers
+from . import outputs
+from . import urls
 from .assets import Assets
 from .markup import comment_to_html
 from .model import Comment, Event, Page, Site, Topic

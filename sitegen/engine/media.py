@@ -7,10 +7,10 @@ import unicodedata
 from pathlib import Path
 
 from . import cache as caching
-from .confine import inside
-from .readers import signature
+from ..core.confine import inside
+from ..core.readers import signature
 from .scan import settled
-from .write import Writer
+from ..output.writer import Writer
 
 PLAIN = re.compile(r"[a-z0-9._-]+\Z")  # names that survive every host, CDN and URL encoding as they are
 _SPELLED = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}

@@ -12,7 +12,8 @@ from typing import Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
-from . import dates, ical
+from . import dates
+from . import ical
 from .model import Comment, Event, Site
 from .urls import prefix_of
 

@@ -1,0 +1,1 @@
+"""Speed-ups of Python-Markdown, installed only on the versions they were written for."""

@@ -1,0 +1,1 @@
+"""How the site is written: only changed bytes, safe paths, the manifest, the build lock."""
