@@ -9,12 +9,12 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
-from . import build
+from . import Tuning, build
 from .core.errors import BuildError, ThemeError
 from .output.writer import WriteError
 from .links import check_links
 from .core.load import load, topic_todos
-from .engine.media import odd_names
+from .core.published_files import odd_names
 from .release import release_problems
 from .rootlinks import escaping_links
 from .core.urls import prefix_of
@@ -38,7 +38,7 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     listing(say, "Warnings", "the site builds, but these should be fixed", odd_names(Path(root) / "content" / "dateien"))
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
-            build(root, Path(tmp), today=today, use_cache=False)
+            build(root, Path(tmp), today=today, tuning=Tuning(cache=False))
         except BuildError as exc:
             say(exc.report())
             return 1

@@ -22,7 +22,7 @@ from . import build
 from . import theme_dir
 from .core.config import load_config
 from .core.errors import BuildError, Problems, ThemeError
-from .engine.scan import Session
+from .engine.session import Session
 from .core.urls import prefix_of
 from .output.writer import WriteError
 

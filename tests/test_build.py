@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
-from sitegen import BuildError, ThemeError, build
+from sitegen import BuildError, ThemeError, Tuning, build
 from sitegen.output.writer import MANIFEST
 
 GOLDEN = REPO / "tests" / "golden"
@@ -17,7 +17,7 @@ GOLDEN = REPO / "tests" / "golden"
 
 def test_golden_output(site_root: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     """The fixture site builds to exactly the files in tests/golden/ (update: pytest --update-golden)."""
-    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "out", today=TODAY, tuning=Tuning(cache=False))
     got = read_tree(tmp_path / "out")
     if request.config.getoption("--update-golden"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
@@ -87,7 +87,7 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path, 
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Topic pages are rendered first and event pages later: a failure there must not publish the first.
     forked: half the event pages are made in a child process, which fails; the error is the same."""
-    from sitegen import pipeline
+    from sitegen.engine import other_pages as pipeline
     if forked:
         monkeypatch.setattr(pipeline, "FORK_EVENTS", 1)
         monkeypatch.setattr(pipeline, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
@@ -150,7 +150,7 @@ def test_pages_of_a_killed_first_build_are_removed_by_the_next(tmp_path: Path) -
     root, out = tmp_path / "src", tmp_path / "out"
     shutil.copytree(FIXTURE, root)
     script = ("import os, sys, datetime; from pathlib import Path; import sitegen.pipeline as p\n"
-              "p._rest = lambda *a, **k: os._exit(9)\n"
+              "import sitegen.engine.other_pages as o; o._pages = lambda *a, **k: os._exit(9)\n"
               "p.build(Path(sys.argv[1]), Path(sys.argv[2]), today=datetime.date.fromisoformat(sys.argv[3]))\n")
     proc = subprocess.run([sys.executable, "-c", script, str(root), str(out), TODAY.isoformat()], cwd=REPO)
     assert proc.returncode == 9 and (out / "themen/wohnen/index.html").is_file()
@@ -177,8 +177,8 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path
     """Two builds into one folder take turns from start to end: the second reads the cache (and
     the folder) only once the first is done, not before it waited."""
     import threading
-    from sitegen import pipeline
     from sitegen.engine import cache as caching
+    from sitegen.engine import run as pipeline
     from sitegen.output.writer import hold, release
     out, events = tmp_path / "out", []
     build(site_root, out, today=TODAY)
@@ -200,27 +200,27 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path
 def test_a_cli_build_between_preview_builds_is_not_undone_by_the_preview_cache(site_root: Path, tmp_path: Path) -> None:
     """The preview (with drafts) saves its cache late; a plain build into the same folder in between
     must not have its cache overwritten, or a later build would keep the draft pages it vouches for."""
-    from sitegen.engine.scan import Session
+    from sitegen.engine.session import Session
     out, session = tmp_path / "out", Session()
     build(site_root, out, today=TODAY, drafts=True, session=session)
     assert (out / "themen/entwurf/index.html").exists()
     build(site_root, out, today=TODAY)  # a CLI build without drafts, while the preview's save is pending
     session.flush()
     build(site_root, out, today=TODAY)
-    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
     build(site_root, out, today=TODAY, drafts=True, session=session)  # and the preview sees the folder anew
-    build(site_root, tmp_path / "cold-drafts", today=TODAY, drafts=True, use_cache=False)
+    build(site_root, tmp_path / "cold-drafts", today=TODAY, drafts=True, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold-drafts")
 
 
 def test_the_preview_rebuilds_an_output_folder_deleted_under_it(site_root: Path, tmp_path: Path) -> None:
-    from sitegen.engine.scan import Session
+    from sitegen.engine.session import Session
     out, session = tmp_path / "out", Session()
     build(site_root, out, today=TODAY, session=session)
     shutil.rmtree(out)
     build(site_root, out, today=TODAY, session=session)
-    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
 
 
@@ -262,7 +262,7 @@ def test_a_theme_that_shows_event_bodies_on_topic_pages_gets_them_as_html(tmp_pa
                                          '<p class="teaser-length">{{ e.body_html|length }}</p>' + item, 1),
                       encoding="utf-8")
     monkeypatch.setattr(worker, "SERIAL_BELOW", 1)  # topic pages rendered in worker processes
-    build(root, tmp_path / "out", today=TODAY, jobs=2)
+    build(root, tmp_path / "out", today=TODAY, tuning=Tuning(jobs=2))
     teaser = re.compile(r'<div class="teaser">(.*?)</div><p class="teaser-length">(\d+)</p>', re.S)
     topic = teaser.findall((tmp_path / "out/themen/mobilitaet/index.html").read_text(encoding="utf-8"))
     start = teaser.findall((tmp_path / "out/index.html").read_text(encoding="utf-8"))

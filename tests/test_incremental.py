@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
-from sitegen import BuildError, build
-from sitegen.engine.scan import Session
+from sitegen import BuildError, Tuning, build
+from sitegen.engine.session import Session
 
 COMMENT = """id: {id}
 topic: {topic}
@@ -129,7 +129,7 @@ def test_warm_rebuilds_equal_cold_builds(tmp_path: Path, seed: int, watched: boo
                 session.note(path)
         build(root, warm, today=TODAY, session=session)
         cold = tmp_path / f"cold-{n}"
-        build(root, cold, today=TODAY, use_cache=False)
+        build(root, cold, today=TODAY, tuning=Tuning(cache=False))
         assert read_tree(warm) == read_tree(cold), f"seed {seed}, step {n}: {edit.__name__}"
         shutil.rmtree(cold)
 
@@ -147,7 +147,7 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
         template.write_bytes([b"garbage", bc_magic + b"\x80", data[:len(data) // 2]][i % 3])
     edit_body(site_root, random.Random(0), 1)
     build(site_root, out, today=TODAY)
-    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
     shutil.rmtree(site_root / ".cache")
     assert build(site_root, out, today=TODAY).written == ()
@@ -155,22 +155,21 @@ def test_cache_is_safe_to_delete_or_damage(site_root: Path, tmp_path: Path) -> N
 
 def test_compiled_templates_follow_the_code(site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Jinja2 keys compiled templates by their source; our code and Jinja2 change them as well."""
-    from sitegen import pipeline
-    from sitegen.engine import cache as caching
+    from sitegen.engine import deps, shared
 
     warm, cold = tmp_path / "warm", tmp_path / "cold"
     build(site_root, warm, today=TODAY)
-    made = pipeline.environment
+    made = shared.environment
 
     def other_code(*args: object, **kwargs: object):  # a new version that keeps the newlines after blocks
         env = made(*args, **kwargs)
         env.trim_blocks = False
         return env
 
-    monkeypatch.setattr(pipeline, "environment", other_code)
-    monkeypatch.setattr(caching, "version", lambda *args: "other-code")
+    monkeypatch.setattr(shared, "environment", other_code)
+    monkeypatch.setattr(deps, "version", lambda *args: "other-code")
     build(site_root, warm, today=TODAY)
-    build(site_root, cold, today=TODAY, use_cache=False)
+    build(site_root, cold, today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(warm) == read_tree(cold)
     assert [p.name for p in (site_root / ".cache/sitegen/templates").iterdir()] == ["other-code"]
 
@@ -206,14 +205,14 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
         os.utime(path, ns=(old, old))
     out, session = tmp_path / "out", Session()
     monkeypatch.setattr(worker, "SERIAL_BELOW", 1)  # in worker processes: keys made from objects that crossed
-    build(site_root, out, today=TODAY, session=session, jobs=2)
+    build(site_root, out, today=TODAY, session=session, tuning=Tuning(jobs=2))
     session.flush()  # the preview saves its cache once edits pause: now
     folder = site_root / "content/kommentare"
     for path in topics(site_root):
         assert session.listings[path.stem] == scan.listing(str(folder / path.stem), None)
     read = []
-    monkeypatch.setattr(worker, "read_topic", lambda path, problems: read.append(path) or 1 / 0)
-    report = build(site_root, out, today=TODAY, jobs=1)  # as a new process: the cache's keys, listings made here
+    monkeypatch.setattr(worker, "load_topic", lambda path, root, problems: read.append(path) or 1 / 0)
+    report = build(site_root, out, today=TODAY, tuning=Tuning(jobs=1))  # as a new process: the cache's keys, listings made here
     assert report.written == () and read == []
     monkeypatch.undo()
     add = folder / "mobilitaet" / "neu-1.yaml"
@@ -226,13 +225,17 @@ def test_a_topic_key_depends_on_values_not_on_shared_objects() -> None:
     """Equal inputs make equal keys, however the objects are shared (marshal's newer formats write
     back-references for objects used twice, so a key made in a worker differed from the parent's)."""
     import pickle
-    from sitegen.engine.worker import topic_key
+    from sitegen.engine.deps import TopicInputs
 
     signature = (1_700_000_000_000_000_000, 2048, 99)
     linked = (("forum", signature),)
     parts, listing = ("theme", signature, linked), (("c1.yaml", signature),)
     held = [linked, signature, listing]  # more references, as the parent's dicts hold  # noqa: F841
     crossed = pickle.loads(pickle.dumps((parts, listing)))  # as a worker receives them: fresh objects
+
+    def topic_key(parts: tuple, listing: tuple) -> bytes:
+        return TopicInputs(*parts, listing=listing).key()
+
     assert topic_key(parts, listing) == topic_key(*crossed)
     assert topic_key(parts, listing) != topic_key(parts, (("c1.yaml", (1, 2048, 99)),))
 
@@ -284,7 +287,7 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
     build(root, out, today=TODAY, session=session)
     css.write_text(original, encoding="utf-8")
     build(root, out, today=TODAY, session=session)
-    build(root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
 
 
@@ -315,7 +318,7 @@ def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, 
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Half the event pages may be made in a forked child: into a new folder, into an existing one
     (only changed files written), and after the child failed (this process makes its half)."""
-    from sitegen import pipeline
+    from sitegen.engine import other_pages as pipeline
 
     forks = []
     real = pipeline.in_child
@@ -358,7 +361,7 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
     (folder / "neu.yaml").write_text(COMMENT.format(id="neu", topic="wohnen", parent="null", n=1, day=2),
                                      encoding="utf-8")
     assert len(build(site_root, tmp_path / "warm", today=TODAY).written) >= 1
-    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
 
 
@@ -373,13 +376,13 @@ def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: 
 
     out = tmp_path / "out"
     monkeypatch.setattr(worker, "SERIAL_BELOW", 1)
-    build(site_root, out, today=TODAY, jobs=2)  # records made in workers
+    build(site_root, out, today=TODAY, tuning=Tuning(jobs=2))  # records made in workers
     before = pickle.loads(caching._file(site_root, out).read_bytes())
     later = os.stat(site_root).st_mtime_ns + 10_000_000_000
     for path in topics(site_root):  # every topic read again, its values unchanged
         os.utime(path, ns=(later, later))
-    build(site_root, out, today=TODAY, jobs=1)  # records made here
+    build(site_root, out, today=TODAY, tuning=Tuning(jobs=1))  # records made here
     after = pickle.loads(caching._file(site_root, out).read_bytes())
     assert [e.key for e in after.topics.values()] != [e.key for e in before.topics.values()]
     assert {s: e.meta for s, e in after.topics.items()} == {s: e.meta for s, e in before.topics.items()}
-    assert after.rest_key == before.rest_key
+    assert after.others_key == before.others_key

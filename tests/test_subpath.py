@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sitegen import BuildError, build
+from sitegen import BuildError, Tuning, build
 from sitegen.check import run_check
 from sitegen.core.markup import markdown_to_html
-from sitegen.engine.scan import Session
+from sitegen.engine.session import Session
 from sitegen.serve import Preview, start
 from sitegen.core.urls import prefix_of, prefixed_html, url_for
 from sitetest import TODAY, read_tree
@@ -44,7 +44,7 @@ def test_the_prefix_is_the_path_of_base_url() -> None:
 def test_a_base_url_whose_path_would_need_escaping_is_refused_with_its_line(site_root: Path, base_url: str) -> None:
     configure(site_root, base_url=base_url)
     with pytest.raises(BuildError, match=r"content/site\.yaml:4: 'base_url' must be the site's address"):
-        build(site_root, site_root / "out", today=TODAY, use_cache=False)
+        build(site_root, site_root / "out", today=TODAY, tuning=Tuning(cache=False))
 
 
 def test_markdown_links_and_images_get_the_prefix_and_code_does_not() -> None:
@@ -60,7 +60,7 @@ def test_markdown_links_and_images_get_the_prefix_and_code_does_not() -> None:
 
 def test_every_internal_url_of_a_prefixed_build_carries_the_prefix(site_root: Path, tmp_path: Path) -> None:
     configure(site_root, base_url=BASE, form={"provider": "formspree", "formspree_id": "abc"})
-    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "out", today=TODAY, tuning=Tuning(cache=False))
     files = read_tree(tmp_path / "out")
     for name, data in files.items():
         if name.endswith(".html"):
@@ -83,7 +83,7 @@ def test_every_internal_url_of_a_prefixed_build_carries_the_prefix(site_root: Pa
 
 def test_the_netlify_form_posts_to_the_thank_you_page_under_the_prefix(site_root: Path, tmp_path: Path) -> None:
     configure(site_root, base_url=BASE)
-    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "out", today=TODAY, tuning=Tuning(cache=False))
     topic = (tmp_path / "out" / "themen" / "mobilitaet" / "index.html").read_text(encoding="utf-8")
     assert topic.count('action="/zukunft/danke/"') == topic.count("<form")
 
@@ -96,7 +96,7 @@ def test_a_changed_prefix_rebuilds_everything_it_touches(site_root: Path, tmp_pa
     build(site_root, out, today=TODAY, session=session)
     configure(site_root, base_url="https://stadt.example/neu/")
     build(site_root, out, today=TODAY, session=session)
-    build(site_root, cold, today=TODAY, use_cache=False)
+    build(site_root, cold, today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(cold)
     assert b"/alt/" not in b"".join(read_tree(out).values())
 

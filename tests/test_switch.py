@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sitetest import REPO, TODAY, read_tree
-from sitegen import BuildError, build
+from sitegen import BuildError, Tuning, build
 from sitegen.engine import cache as caching
 from sitegen.output.lock import hold, release
 from sitegen.output.switch import JOURNAL, recover
@@ -58,9 +58,9 @@ def journaled(out: Path) -> bool:
 
 def old_and_new(site_root: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     """The complete old site (a folder to copy) and the complete new one (its files), built elsewhere."""
-    build(site_root, tmp_path / "old", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "old", today=TODAY, tuning=Tuning(cache=False))
     edit_everything(site_root)
-    build(site_root, tmp_path / "new", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "new", today=TODAY, tuning=Tuning(cache=False))
     return tmp_path / "old", read_tree(tmp_path / "new")
 
 

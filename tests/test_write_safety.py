@@ -10,7 +10,7 @@ from typing import Iterator
 import pytest
 
 from sitetest import TODAY, read_tree
-from sitegen import build
+from sitegen import Tuning, build
 from sitegen.output.writer import MANIFEST, STAGING, WriteError, hold, safe_path, write
 
 
@@ -48,7 +48,7 @@ def test_a_build_without_a_lock_goes_ahead_and_leaves_other_builds_staging_alone
     (site_root / ".cache").write_text("a file where the cache folder would be")
     build(site_root, out, today=TODAY)
     assert (other / "page.html").read_bytes() == b"staged by another build"
-    build(site_root, tmp_path / "cold", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
     mine = {k: v for k, v in read_tree(out).items() if not k.startswith(STAGING)}
     assert mine == read_tree(tmp_path / "cold")
 

@@ -5,7 +5,7 @@ target lies outside the root is an error that stops the build, never a silent sk
 would publish a site that lacks a topic or a stylesheet the editor sees in git; refusing names
 the link, and the fix (copy the file in) is one command. A link that stays inside is followed.
 For the theme, the root is the folder that holds templates/ and static/: the site's own, or
-the repository's when a site has no theme of its own (see sitegen.theme_dir).
+the repository's when a site has no theme of its own (see theme.theme_dir).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""Load and validate the whole site into the model; the checks that span files live here too."""
+"""Load and validate the whole site into the model, serially and without a cache; the checks that span
+files live here too. The build reads each topic with load_topic and checks with check_references,
+as this does."""
 
 from __future__ import annotations
 
@@ -26,19 +28,31 @@ def load(root: Path, drafts: bool = False, convert: Convert = markdown_to_html) 
     content = root / "content"
     topic_files = files(content / "themen", ".md", problems)
     slugs = {p.stem for p, _ in topic_files}
-    topics = [t for p, _ in topic_files if (t := read_topic(p, problems, convert))]
+    topics, comments = [], []
+    for path, _ in topic_files:
+        if (loaded := load_topic(path, root, problems, convert)) is not None:
+            topics.append(loaded[0])
+            comments += loaded[1]
     events = read_events(content, problems, convert)
     pages = [p for path, _ in files(content / "seiten", ".md", problems) if (p := read_page(path, problems, convert))]
-    comments: list[Comment] = []
-    for name in comment_folders(content / "kommentare"):
-        if name in slugs:
-            comments += read_thread(content / "kommentare" / name, problems)
     check_references(root, slugs, events, [(c.id, c.topic) for c in comments], problems)
     if problems:
         raise BuildError(problems.errors)
     site = assemble(config, topics, events, pages, comments, drafts)
     # the to-dos of site.yaml with their lines, which `check` shows (the build needs none)
     return replace(site, todos=tuple(missing_facts(config, root) + topic_todos(site.topics)))
+
+
+def load_topic(path: Path, root: Path, problems: Problems,
+               convert: Convert = markdown_to_html) -> tuple[Topic, list[Comment]] | None:
+    """A topic file and its comment folder (the build's workers read each topic this way);
+    None after recording their errors."""
+    before = len(problems.errors)
+    topic = read_topic(path, problems, convert)
+    comments = read_thread(root / "content" / "kommentare" / path.stem, problems)  # none if there is no folder
+    if topic is None or len(problems.errors) > before:
+        return None
+    return topic, comments
 
 
 def read_events(content: Path, problems: Problems, convert: Convert = markdown_to_html) -> list[Event]:

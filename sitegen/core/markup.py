@@ -53,45 +53,6 @@ def markdown_to_html(text: str) -> str:
     return html
 
 
-class MarkdownLater:
-    """Markdown converted only when something shows it, then as markdown_to_html would.
-
-    The events a topic page lists reach the workers before their bodies are converted (the build
-    converts them meanwhile, see pipeline.py); the shipped templates show no event body there, and
-    a theme that does still gets HTML. Behaves as that HTML for templates: str(), |safe, |length,
-    slicing, string methods."""
-
-    __slots__ = ("markdown", "_html")
-
-    def __init__(self, markdown: str):
-        self.markdown, self._html = markdown, None
-
-    def __html__(self) -> str:
-        if self._html is None:
-            self._html = markdown_to_html(self.markdown)
-        return self._html
-
-    def __str__(self) -> str:
-        return self.__html__()
-
-    def __len__(self) -> int:
-        return len(self.__html__())
-
-    def __getitem__(self, key: Any) -> str:
-        return self.__html__()[key]
-
-    def __iter__(self) -> Any:
-        return iter(self.__html__())
-
-    def __contains__(self, part: str) -> bool:
-        return part in self.__html__()
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # its own slots (e.g. while unpickling) and protocols: not the text's
-            raise AttributeError(name)
-        return getattr(self.__html__(), name)
-
-
 # Code points that HTML and XML forbid in text: C0/C1 controls, noncharacters, lone surrogates.
 # The astral noncharacters (U+1FFFE, U+1FFFF, ... U+10FFFF) are found by their low bits: a class
 # listing all 32 of them makes every search over non-ASCII text ten times slower.

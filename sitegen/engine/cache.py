@@ -7,19 +7,17 @@ it: a missing or unreadable cache only makes the next build a cold one.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import os
 import pickle
-import sys
 import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+
+from .deps import digest
 
 FOLDER = Path(".cache") / "sitegen"
-CODE = Path(__file__).resolve().parent.parent  # all of sitegen: core, engine and output
 
 
 @dataclass(slots=True)
@@ -54,9 +52,9 @@ class Cache:
     version: str
     topics: dict[str, TopicEntry] = field(default_factory=dict)
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (signature, parsed record)
-    rest_key: str = ""
-    rest_paths: tuple[str, ...] = ()
-    started_ns: int = 0  # when the build that wrote this cache began (see pipeline.settled)
+    others_key: str = ""  # deps.other_pages of the pages that are not topic pages
+    others_paths: tuple[str, ...] = ()  # and their output paths
+    started_ns: int = 0  # when the build that wrote this cache began (see scan.settled)
 
     @classmethod
     def load(cls, root: Path, out: Path, version: str) -> "Cache":
@@ -82,6 +80,16 @@ class Cache:
             _prune(target.parent, keep=KEEP)
         except OSError:
             pass  # the next build is a cold one; the site is correct either way
+
+
+@dataclass(frozen=True)
+class Caches:
+    """A build's view of the cache: the last build's (to reuse from), this build's (to fill), and
+    from when a file's timestamp alone is not trusted (None: every one is; see scan.settled)."""
+
+    last: Cache
+    fresh: Cache
+    racy: int | None
 
 
 KEEP = 8  # caches of the most recently built output folders
@@ -121,37 +129,3 @@ def _prune(folder: Path, keep: int) -> None:
     caches = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in caches[keep:]:
         old.unlink(missing_ok=True)
-
-
-def digest(*parts: Any) -> str:
-    """A short stable digest of reprs (dataclasses, tuples, strings and numbers repr deterministically)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe")
-
-
-def version(templates: Path, static_files: dict[str, bytes]) -> str:
-    """What invalidates everything: our code, the libraries, Python, the templates, the static files."""
-    libs = [_installed(name) for name in LIBRARIES]
-    code = [(p.relative_to(CODE).as_posix(), p.read_bytes()) for p in sorted(CODE.rglob("*.py"))]
-    theme = [(p.relative_to(templates).as_posix(), p.read_bytes()) for p in _files(templates)]
-    return digest(sys.version, libs, code, theme, sorted(static_files.items()))
-
-
-def _installed(module: str) -> tuple[str, int, int, int]:
-    """A library as installed: its package file is written anew (new inode and time) by every install
-    or upgrade. Asking importlib.metadata instead cost 15 ms of every build's start."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.origin:
-        return module, 0, 0, 0
-    st = os.stat(spec.origin)
-    return module, st.st_mtime_ns, st.st_size, st.st_ino
-
-
-def _files(folder: Path) -> Iterable[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file())

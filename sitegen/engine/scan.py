@@ -1,81 +1,18 @@
-"""Finding what changed: file signatures, comment listings, and a session for the preview server."""
+"""Finding what changed: topic files, comment folder listings, signatures to trust."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Container
+from typing import Container
 
-from . import cache as caching
 from ..core.errors import Problems
 from .fork import can_fork, in_child
+from .session import Session
 from ..core.readers import SLUG, Signature, files, signature
-from ..output.lock import hold, release
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
-
-
-@dataclass
-class Session:
-    """What a long-running process (the preview server) keeps between builds.
-
-    The cache stays in memory, and the file watcher reports what changed, so a build after one
-    saved file looks at that file instead of every signature on disk.
-    """
-
-    cache: caching.Cache | None = None
-    topics: list[tuple[Path, Signature]] | None = None
-    listings: dict[str, tuple] = field(default_factory=dict)
-    changed: set[str] | None = None  # paths reported since the last build; None: look at everything
-    env: tuple | None = None  # ((cache version, prefix), Jinja environment) of the last build
-    disk: tuple | None = None  # caching.stamp() after this session's last build or save
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _saver: threading.Timer | None = None
-    _pending: tuple | None = None
-
-    def note(self, path: str) -> None:
-        """Record a path the watcher saw change."""
-        with self._lock:
-            if self.changed is not None:
-                self.changed.add(os.path.realpath(path))  # builds compare against the resolved root
-
-    def save_later(self, cache: caching.Cache, root: Path, out: Path, delay: float = 5.0) -> None:
-        """Write the cache to disk once no build has followed for a while (a save costs a rebuild's time)."""
-        with self._lock:
-            if self._saver:
-                self._saver.cancel()
-            self._pending = (cache, root, out)
-            self._saver = threading.Timer(delay, self.flush)
-            self._saver.daemon = True
-            self._saver.start()
-
-    def flush(self) -> None:
-        """Write a pending cache now (the preview server calls this when it stops)."""
-        with self._lock:
-            pending, self._pending = self._pending, None
-        if pending:
-            cache, root, out = pending
-            held = hold(caching.lock_file(root, out))  # not while a build runs into out/
-            try:
-                if caching.stamp(root, out) == self.disk:  # no other build changed out/ since ours
-                    cache.save(root, out)
-                    self.disk = caching.stamp(root, out)
-            finally:
-                release(held)
-
-    def forget(self) -> None:
-        """Changes the watcher cannot describe file by file: the next build looks at everything."""
-        with self._lock:
-            self.changed = None
-
-    def take(self) -> set[str] | None:
-        """The changes since the last build; from now on, collect anew."""
-        with self._lock:
-            changed, self.changed = self.changed, set()
-            return changed
 
 
 def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
@@ -169,19 +106,3 @@ def settled(path: Path | str, sig: Signature, racy: int | None) -> tuple:
         with open(path, "rb") as f:
             return sig + (hashlib.blake2b(f.read(), digest_size=16).digest(),)
     return sig
-
-
-def cached(cache: caching.Cache, fresh: caching.Cache, found: list[tuple[Path, Signature]],
-            reader: Callable[[Path, Problems], Any], problems: Problems, racy: int | None,
-            sigs: dict[str, tuple]) -> list[Any]:
-    """Events and pages: parsed again only when their file changed; sigs gets each one's signature."""
-    records = []
-    for path, sig in found:
-        sig = settled(path, sig, racy)
-        old = cache.files.get(str(path))
-        record = old[1] if old and old[0] == sig else reader(path, problems)
-        if record is not None:
-            fresh.files[str(path)] = (sig, record)
-            sigs[record.slug] = sig
-            records.append(record)
-    return records

@@ -1,60 +1,34 @@
-"""One topic's work in a worker process: read, validate, convert, render, hand back.
+"""One topic's work: read, validate, convert, render, hand back; on every core when there are many.
 
-The build (pipeline.py) forks the workers after it has read everything they share (the theme, the
-events, the renderer); they inherit it through CONTEXT instead of receiving it pickled, and hand
-back small Done records. A topic whose page changed is staged, or written in place into a new
-output folder.
+The workers are forked after the build has read everything they share (the theme, the events,
+the renderer). They get it as one frozen WorkerContext, handed to the pool's initializer: with
+the fork start method that argument is inherited, not pickled. Each task is then an index into
+the jobs, and each worker hands back a small TopicDone.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
-import marshal
 import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import jinja2
 
 from . import cache as caching
 from ..core.errors import ContentError, Problems, ThemeError
+from ..core.load import load_topic
+from ..core.model import Event
 from ..core.outputs import public_json, published
-from ..core.readers import read_thread, read_topic
+from ..core.render import Renderer
+from ..output.paths import safe_path, same, write_file
+from .deps import TopicInputs
 from .scan import listing
-from ..output.writer import safe_path, same, write_file
-
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
-
-
-@dataclass(frozen=True)
-class Job:
-    """A topic to read and render again; its key, or the parts of it known before its comments are listed."""
-
-    slug: str
-    path: Path
-    key: bytes | None
-    parts: tuple = ()  # (theme, topic file signature, linked events) when the worker lists the comments
-
-
-@dataclass(frozen=True)
-class Done:
-    """What a worker hands back: small, so it crosses the process boundary cheaply."""
-
-    slug: str
-    errors: tuple[ContentError, ...]
-    entry: caching.TopicEntry | None = None
-    staged: str | None = None  # where the page went: a str pickles at half a Path's cost
-    listing: tuple | None = None  # the comment folder's listing, when the worker made it
-    # what the other pages need of a shown topic: its card pickled, its comments as open-data
-    # JSON, and each comment's (publication time, id)
-    shown: tuple[bytes, bytes, tuple] | None = None
-
-
-CONTEXT: dict[str, Any] = {}  # the workers' view of the build, inherited through fork
 
 
 def topic_page(slug: str) -> str:
@@ -62,81 +36,133 @@ def topic_page(slug: str) -> str:
     return f"themen/{slug}/index.html"
 
 
-def topic_key(parts: tuple, listing: tuple) -> bytes:
-    """What a topic page is made from (theme, topic file, comment listing, linked events), as one bytes
-    object: marshal is cheap to compare, to store and to load again.
+@dataclass(frozen=True)
+class TopicJob:
+    """A topic to read and render again, and its inputs (a worker adds the comment listing if missing)."""
 
-    Format 0: the newer ones write a back-reference for any object referenced more than once, so
-    equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
-    theme, topic_sig, linked = parts
-    return marshal.dumps((theme, topic_sig, listing, linked), 0)
+    slug: str
+    path: Path
+    inputs: TopicInputs
 
 
-def work(job: Job) -> Done:
+@dataclass(frozen=True)
+class ForOtherPages:
+    """What the start page, the lists, the feeds and open data need of a shown topic: its card
+    pickled, its comments as open-data JSON, and each comment's (publication time, id)."""
+
+    card: bytes
+    comments_json: bytes
+    comment_keys: tuple
+
+
+@dataclass(frozen=True)
+class TopicDone:
+    """What a worker hands back: small, so it crosses the process boundary cheaply."""
+
+    slug: str
+    errors: tuple[ContentError, ...]
+    entry: caching.TopicEntry | None = None
+    staged: str | None = None  # where the page went (None: unchanged): a str pickles at half a Path's cost
+    listing: tuple | None = None  # the comment folder's listing, when the worker made it
+    for_other_pages: ForOtherPages | None = None
+
+
+@dataclass(frozen=True)
+class WorkerContext:
+    """The build as the workers see it; shared by fork, never changed."""
+
+    root: Path
+    out: Path
+    stage: Path
+    drafts: bool
+    renderer: Renderer
+    related: dict[str, tuple[Event, ...]]  # each topic's upcoming events
+    racy: int | None  # see scan.settled
+    in_place: bool  # a new output folder of this build's own: pages go straight into it
+    jobs: Sequence[TopicJob] = ()
+
+
+def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDone:
     """Read, validate, convert and render one topic with its comments; stage its page if it changed
-    (or, into a new output folder, write it in place)."""
-    ctx = CONTEXT
-    problems = Problems(ctx["root"])
-    folder = ctx["root"] / "content" / "kommentare" / job.slug
-    key, found = job.key, None
-    if key is None:  # listed before its files are read: a comment added meanwhile changes the next key
-        found = listing(str(folder), ctx["racy"])
-        key = topic_key(job.parts, found)
-    topic = read_topic(job.path, problems)
-    comments = read_thread(folder, problems)  # none if there is no folder
-    if topic is None or problems:
-        return Done(job.slug, tuple(problems.errors), listing=found)
+    (or, into a new output folder, write it in place). inside: safe_path's memo, one per process."""
+    problems = Problems(ctx.root)
+    inputs, found = job.inputs, None
+    if inputs.listing is None:  # listed before its files are read: a comment added meanwhile changes the next key
+        found = listing(str(ctx.root / "content" / "kommentare" / job.slug), ctx.racy)
+        inputs = inputs.with_listing(found)
+    loaded = load_topic(job.path, ctx.root, problems)
+    if loaded is None or problems:
+        return TopicDone(job.slug, tuple(problems.errors), listing=found)
+    topic, comments = loaded
     page = staged = None
-    if ctx["drafts"] or not topic.draft:
+    if ctx.drafts or not topic.draft:
         page = topic_page(job.slug)
         try:
-            data = ctx["renderer"].topic(topic, comments, ctx["related"].get(job.slug, ()))
+            data = ctx.renderer.topic(topic, comments, ctx.related.get(job.slug, ()))
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
-        if ctx["in_place"]:
-            # a folder of this build's own (see pipeline._build); its path checked before, not after, writing
-            target = safe_path(ctx["out"], page, ctx["inside"])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_file(target, data)
-            staged = str(target)
-        elif not same(ctx["out"] / page, data):
-            target = ctx["stage"] / f"{job.slug}.html"
-            write_file(target, data)  # staging is private to this build: no temp-and-rename needed
-            staged = str(target)
+        staged = _place(ctx, job.slug, page, data, inside)
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
-    record = (card, tuple(comments))
-    entry = caching.TopicEntry.of(key, page, record)
+    entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)))
     if page is None:
-        return Done(job.slug, (), entry, staged, found)
-    shown = (pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), public_json(comments),
-             tuple(published(c) for c in comments))
-    return Done(job.slug, (), entry, staged, found, shown)
+        return TopicDone(job.slug, (), entry, staged, found)
+    shown = ForOtherPages(pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), public_json(comments),
+                          tuple(published(c) for c in comments))
+    return TopicDone(job.slug, (), entry, staged, found, shown)
 
 
-def _work_at(index: int) -> Done:
-    return work(CONTEXT["todo"][index])
+def _place(ctx: WorkerContext, slug: str, page: str, data: bytes, inside: dict[str, bool]) -> str | None:
+    """Write a page in place (a new output folder) or into staging; None if the output holds these bytes."""
+    if ctx.in_place:  # its path checked before, not after, writing
+        target = safe_path(ctx.out, page, inside)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_file(target, data)
+        return str(target)
+    if same(ctx.out / page, data):
+        return None
+    target = ctx.stage / f"{slug}.html"
+    write_file(target, data)  # staging is private to this build: no temp-and-rename needed
+    return str(target)
 
 
-def run(todo: list[Job], jobs: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[Done]:
-    """Work through the jobs, on every available core when there are enough of them; results stream in.
+class _Worker:
+    """A worker process's own state: the context it inherited and its safe_path memo."""
+
+    current: "_Worker | None" = None
+
+    def __init__(self, ctx: WorkerContext):
+        self.ctx, self.inside = ctx, {}
+
+    @classmethod
+    def start(cls, ctx: WorkerContext) -> None:
+        """The pool's initializer, run once in each forked worker."""
+        cls.current = cls(ctx)
+
+    @classmethod
+    def work_at(cls, index: int) -> TopicDone:
+        worker = cls.current
+        assert worker is not None, "work_at runs only in a pool started with _Worker.start"
+        return work(worker.ctx, worker.ctx.jobs[index], worker.inside)
+
+
+def run(ctx: WorkerContext, workers: int | None, meanwhile: Callable[[], None] = lambda: None) -> Iterator[TopicDone]:
+    """Work through ctx.jobs, on every available core when there are enough of them; results stream in.
     meanwhile runs once: while the workers work, or first when there are none."""
-    workers = jobs or len(os.sched_getaffinity(0))
+    todo = ctx.jobs
+    workers = workers or len(os.sched_getaffinity(0))
     if workers <= 1 or len(todo) < SERIAL_BELOW:
         meanwhile()
-        yield from map(work, todo)
+        inside: dict[str, bool] = {}
+        yield from (work(ctx, job, inside) for job in todo)
         return
-    # fork: workers inherit the renderer and events instead of receiving them pickled; frozen
-    # objects are left alone by the workers' garbage collector, so their pages stay shared
     import multiprocessing  # here: most rebuilds have too few topics to fork for
-    CONTEXT["todo"] = todo  # the workers inherit the jobs too: each task is an index, not a pickled Job
-    gc.freeze()
+    gc.freeze()  # the workers' collector leaves the inherited objects alone: their pages stay shared
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(todo)), _Worker.start, (ctx,)) as pool:
             chunk = max(1, min(64, len(todo) // (workers * 8)))
-            results = pool.imap_unordered(_work_at, range(len(todo)), chunksize=chunk)
+            results = pool.imap_unordered(_Worker.work_at, range(len(todo)), chunksize=chunk)
             meanwhile()  # the workers have their tasks: this process's own work shares the cores with them
             yield from results
     finally:
         gc.unfreeze()  # the preview server lives on: its garbage must be collectable again
-        CONTEXT.pop("todo", None)

@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from browser_support import StaticSite, pages
-from sitegen import build
+from sitegen import Tuning, build
 from sitetest import FIXTURE, TODAY
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
@@ -23,7 +23,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticSit
     root = tmp_path_factory.mktemp("axe") / "root"
     shutil.copytree(FIXTURE, root)  # a build leaves its lock file in the site's .cache: not in the repository
     out = root / "site"
-    build(root, out, today=TODAY, drafts=True, use_cache=False)
+    build(root, out, today=TODAY, drafts=True, tuning=Tuning(cache=False))
     site = StaticSite(out)
     yield site, list(pages(out))
     site.close()

@@ -13,7 +13,7 @@ import yaml
 from browser_support import StaticSite, headers_for
 from intake_support import Cli
 from receiver_support import Running
-from sitegen import build
+from sitegen import Tuning, build
 from sitetest import FIXTURE, TODAY
 
 TOKEN = "browser-loop-token-0123456789"
@@ -43,7 +43,7 @@ class Loop:
         path.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
     def build(self) -> None:
-        build(self.root, self.out, today=TODAY, use_cache=False)
+        build(self.root, self.out, today=TODAY, tuning=Tuning(cache=False))
 
     def close(self) -> None:
         self.receiver.close()

@@ -12,7 +12,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from browser_support import StaticSite, headers_for, pages, parse_headers_file
-from sitegen import build
+from sitegen import Tuning, build
 from sitetest import FIXTURE, TODAY
 
 VIOLATION = "Content Security Policy"
@@ -31,7 +31,7 @@ def configured(root: Path, **changes: Any) -> Path:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticSite, Path]]:
     root = configured(tmp_path_factory.mktemp("headers") / "root")
     out = root / "site"
-    build(root, out, today=TODAY, drafts=True, use_cache=False)
+    build(root, out, today=TODAY, drafts=True, tuning=Tuning(cache=False))
     site = StaticSite(out, headers_for=headers_for(out))
     yield site, out
     site.close()
@@ -75,7 +75,7 @@ def test_every_page_loads_without_a_csp_violation(browser: Any, served: tuple[St
 def test_hosts_without_headers_get_the_policy_in_a_meta_tag(tmp_path: Path, host: str, meta: bool) -> None:
     root = configured(tmp_path / "root", deploy={"host": host},
                       form={"provider": "receiver", "action": "https://kommentare.example.org/kommentar"})
-    build(root, tmp_path / "out", today=TODAY, use_cache=False)
+    build(root, tmp_path / "out", today=TODAY, tuning=Tuning(cache=False))
     page = BeautifulSoup((tmp_path / "out" / "themen" / "mobilitaet" / "index.html").read_text(encoding="utf-8"),
                          "html5lib")
     tag = page.select_one('meta[http-equiv="Content-Security-Policy"]')

@@ -13,7 +13,7 @@ import yaml
 from browser_support import StaticSite, headers_for, pages
 from intake_support import Cli
 from test_comment_loop import ENV, Loop, comment_on
-from sitegen import build
+from sitegen import Tuning, build
 from sitetest import FIXTURE, TODAY
 
 # what a page asks the server for: links, stylesheets and icons, scripts, images, form targets
@@ -35,7 +35,7 @@ class Served:
         config = yaml.safe_load(path.read_text(encoding="utf-8"))
         config["base_url"] = self.site.url + "/"
         path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        build(root, self.out, today=TODAY, use_cache=False)
+        build(root, self.out, today=TODAY, tuning=Tuning(cache=False))
 
 
 @pytest.fixture(scope="module", params=["/zukunft", "/stadt/beteiligung", ""],

@@ -1,0 +1,44 @@
+"""The whole site, serially and without a cache: every output file as (path, bytes).
+
+This is what the site is, apart from how fast it is built: the engine (sitegen/engine/) makes the
+same files, byte for byte, reusing the last build's work and spreading the topics over every
+core; the tests compare the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterator
+
+from .assets import fingerprint
+from .load import load
+from .model import Comment
+from .outputs import CommentOutputs
+from .published_files import published
+from .render import Renderer, environment
+from .theme import theme_dir
+from .urls import prefix_of
+
+
+def pages(root: Path, today: dt.date, drafts: bool = False) -> Iterator[tuple[str, bytes]]:
+    """Every file of root's site; raises BuildError listing every problem before the first file."""
+    root = Path(root)
+    site = load(root, drafts)
+    assets = fingerprint(theme_dir(root, "static"))
+    env = environment(theme_dir(root, "templates"), assets, prefix=prefix_of(site.config["base_url"]))
+    renderer = Renderer(env, site.config, site.pages, today)
+    related = renderer.related(site.events)
+    comments: dict[str, list[Comment]] = {t.slug: [] for t in site.topics}
+    for comment in site.comments:  # oldest first, as each topic page and open data list them
+        comments[comment.topic].append(comment)
+    for topic in site.topics:
+        yield f"themen/{topic.slug}/index.html", renderer.topic(topic, comments[topic.slug], related.get(topic.slug, ()))
+    gathered = CommentOutputs(f"{site.config['title']}: Kommentare")
+    for slug in sorted(comments):  # open data lists the topics by slug
+        gathered.add(comments[slug])
+    yield from renderer.rest(site, assets, gathered, gathered.recent(comments.__getitem__))
+    yield from renderer.event_files(site, site.events, {t.slug: t for t in site.topics})
+    folder = root / "content" / "dateien"
+    for path in published(folder):
+        yield (Path("dateien") / path.relative_to(folder)).as_posix(), path.read_bytes()

@@ -1,0 +1,99 @@
+"""What each output depends on: the one place that says when a page must be made again.
+
+A new input to a page is added here and nowhere else. Everything the build reuses from the last
+build is reused because one of these keys came out equal:
+
+- `version`: the code, the libraries, Python, the templates, the static files. Any change
+  throws the whole cache away.
+- `theme`: what every page shows of the others (site.yaml, the navigation, the footer pages)
+  and whether drafts are shown.
+- `TopicInputs.key`: a topic page (the theme, the topic file, its comment folder, the upcoming
+  events that name it).
+- `other_pages`: the start page, the lists, the events, the feeds, open data and the sitemap
+  (the theme, the date, every event and page, what each topic shows of itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import marshal
+import os
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ..core.model import Event, Page
+
+CODE = Path(__file__).resolve().parent.parent  # all of sitegen: core, engine and output
+LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe")
+Listing = tuple[tuple[str, tuple], ...]  # a comment folder: (file name, signature) sorted by name
+
+
+def digest(*parts: Any) -> str:
+    """A short stable digest of reprs (dataclasses, tuples, strings and numbers repr deterministically)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else repr(part).encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def version(templates: Path, static_files: dict[str, bytes]) -> str:
+    """What invalidates everything: our code, the libraries, Python, the templates, the static files."""
+    libs = [_installed(name) for name in LIBRARIES]
+    code = [(p.relative_to(CODE).as_posix(), p.read_bytes()) for p in sorted(CODE.rglob("*.py"))]
+    theme_files = [(p.relative_to(templates).as_posix(), p.read_bytes())
+                   for p in sorted(p for p in templates.rglob("*") if p.is_file())]
+    return digest(sys.version, libs, code, theme_files, sorted(static_files.items()))
+
+
+def _installed(module: str) -> tuple[str, int, int, int]:
+    """A library as installed: its package file is written anew (new inode and time) by every install
+    or upgrade. Asking importlib.metadata instead cost 15 ms of every build's start."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return module, 0, 0, 0
+    st = os.stat(spec.origin)
+    return module, st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def theme(config: dict, nav: Sequence[tuple[str, str]], footer_pages: Iterable[Page], drafts: bool) -> str:
+    """What every page shows of the others: navigation and footer links, not the pages' texts."""
+    return digest(config, nav, [(p.url, p.title) for p in footer_pages], drafts)
+
+
+def linked_events(related: dict[str, tuple[Event, ...]], signatures: dict[str, tuple]) -> dict[str, tuple]:
+    """Per topic, the upcoming events its page lists, by their files' signatures."""
+    return {slug: tuple((e.slug, signatures[e.slug]) for e in events) for slug, events in related.items()}
+
+
+@dataclass(frozen=True)
+class TopicInputs:
+    """Everything a topic page is made from. listing is None until its comment folder is listed
+    (a worker lists the folders of topics the last build did not know)."""
+
+    theme: str
+    topic_file: tuple
+    events: tuple
+    listing: Listing | None = None
+
+    def with_listing(self, listing: Listing) -> "TopicInputs":
+        return replace(self, listing=listing)
+
+    def key(self) -> bytes:
+        """The inputs as one bytes object: marshal is cheap to compare, to store and to load again.
+
+        Compared as they are: hashing ten thousand keys on every build cost more than the comparison.
+        Format 0: the newer ones write a back-reference for any object referenced more than once, so
+        equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
+        assert self.listing is not None, "a topic's key needs its comment listing"
+        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events), 0)
+
+
+def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],
+                topic_metas: Sequence[tuple[str, str]]) -> str:
+    """The key of every page but the topic pages; topic_metas: (slug, what the others show of it)."""
+    return digest(theme_key, today, events, pages, topic_metas)

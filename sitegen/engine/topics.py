@@ -1,0 +1,98 @@
+"""The topic pages of a build: reuse each one whose inputs are unchanged, read and render the rest.
+
+A topic page depends only on what deps.TopicInputs names. When none of it changed since the last
+build and the page is still there, the topic is neither read nor rendered. Changed topics are read,
+converted and rendered in worker processes (worker.py), which stage their pages; nothing reaches
+the output folder until every file has validated.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.outputs import CommentOutputs
+from ..core.readers import Signature
+from . import cache as caching
+from .deps import TopicInputs
+from .run import BuildRun
+from .scan import scan, settled
+from .shared import Shared, convert_events
+from .worker import TopicJob, WorkerContext, run, topic_page
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The topics of a build: their files, each one's cache entry, and where changed pages were staged."""
+
+    files: list[tuple[Path, Signature]]
+    entries: list[tuple[str, caching.TopicEntry]]  # by slug
+    staged: dict[str, str | None]  # page -> staged file (None: the output holds its bytes already)
+    folders: list[str] | None  # the comment folders that can have changed (None: any)
+    gathered: CommentOutputs  # the comments of the topics read now, for open data and the feed
+
+
+def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
+    """Plan, then let the workers read and render what changed; the events' bodies are converted meanwhile."""
+    caches = build.caches
+    topic_files, listings, folders = scan(build.root / "content", build.problems, caches.racy, build.session,
+                                          build.changed, caches.last.topics)
+    build.scanned = (topic_files, listings)
+    todo = plan(build, topic_files, listings, shared)
+    build.list_new_pages(topic_page(job.slug) for job in todo)
+    gathered = CommentOutputs(f"{shared.config['title']}: Kommentare")  # open data and the comments feed
+    ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
+                        caches.racy, build.fresh_out, tuple(todo))
+    staged: dict[str, str | None] = {}
+    for done in run(ctx, build.options.tuning.jobs, lambda: convert_events(shared, caches)):
+        build.problems.errors.extend(done.errors)
+        if done.listing is not None:
+            listings[done.slug] = done.listing
+        if done.entry:
+            caches.fresh.topics[done.slug] = done.entry
+            if done.entry.page:
+                staged[done.entry.page] = done.staged
+        if done.for_other_pages is not None:  # spooled: the other pages need it after the workers end
+            shown = done.for_other_pages
+            build.spool.put(done.slug, shown.card, shown.comments_json, str(len(shown.comment_keys)).encode())
+            for key in shown.comment_keys:
+                gathered.offer(key, done.slug)
+    return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, folders, gathered)
+
+
+def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
+         shared: Shared) -> list[TopicJob]:
+    """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
+    A topic not in the last cache has no listing yet: its worker lists its comments."""
+    caches, todo = build.caches, []
+    prefix = str(build.out) + os.sep
+    for path, sig in topic_files:
+        slug = path.stem
+        inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
+                             listings.get(slug))
+        if inputs.listing is None:
+            todo.append(TopicJob(slug, path, inputs))
+            continue
+        old = caches.last.topics.get(slug)
+        if old and old.key == inputs.key() and (build.trust_out or old.page is None
+                                                or os.path.isfile(prefix + old.page)):
+            caches.fresh.topics[slug] = old
+        else:
+            todo.append(TopicJob(slug, path, inputs))
+    return todo
+
+
+def place_topic_pages(build: BuildRun, topics: Topics) -> None:
+    """Every topic page into the writer: written in place, staged, or unchanged."""
+    writer = build.writer
+    assert writer is not None
+    for _, entry in topics.entries:
+        if entry.page in topics.staged:
+            staged = topics.staged[entry.page]
+            if build.fresh_out:
+                writer.placed(entry.page)
+            else:
+                writer.adopt(entry.page, None if staged is None else Path(staged))
+        elif entry.page:
+            writer.keep(entry.page)
