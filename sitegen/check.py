@@ -11,7 +11,7 @@ from typing import Callable, Sequence, TextIO
 
 from . import Tuning, build
 from .core.errors import BuildError, ThemeError
-from .output.writer import WriteError
+from .output.paths import WriteError
 from .links import check_links
 from .core.load import load, topic_todos
 from .core.published_files import odd_names

@@ -24,7 +24,7 @@ from .core.config import load_config
 from .core.errors import BuildError, Problems, ThemeError
 from .engine.session import Session
 from .core.urls import prefix_of
-from .output.writer import WriteError
+from .output.paths import WriteError
 
 RELOAD_JS = b"""(function () {
   var seen = null;

@@ -10,7 +10,7 @@ import pytest
 
 from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import BuildError, ThemeError, Tuning, build
-from sitegen.output.writer import MANIFEST
+from sitegen.output.paths import MANIFEST
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -179,7 +179,7 @@ def test_a_build_that_waits_for_another_reads_the_cache_after_it(site_root: Path
     import threading
     from sitegen.engine import cache as caching
     from sitegen.engine import run as pipeline
-    from sitegen.output.writer import hold, release
+    from sitegen.output.lock import hold, release
     out, events = tmp_path / "out", []
     build(site_root, out, today=TODAY)
     reached = threading.Event()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.output.writer import WriteError, write
+from sitegen.output.paths import WriteError
+from sitegen.output.writer import write
 
 
 @pytest.mark.parametrize("bad", ["../escape.html", "/etc/passwd", "a/../../x", "", "a//b", "a\\..\\b", "x\x00y", "./a"])
@@ -65,9 +66,10 @@ def test_tampered_manifest_never_deletes_outside(tmp_path: Path) -> None:
 def test_a_build_killed_while_moving_leaves_a_manifest_of_everything_it_made(tmp_path: Path,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import sitegen.output.writer as w
+    from sitegen.output.staging import staging
     out = tmp_path / "out"
     write([("a.html", b"1")], out)
-    writer = w.Writer(out, stage=w.staging(out))
+    writer = w.Writer(out, stage=staging(out))
     for rel in ("a.html", "neu/b.html", "neu/c.html"):
         writer.put(rel, rel.encode())
     real_replace, calls = w.os.replace, []
@@ -89,7 +91,7 @@ def test_a_build_killed_while_moving_leaves_a_manifest_of_everything_it_made(tmp
 
 def test_a_second_holder_of_the_lock_is_told_and_waits(tmp_path: Path) -> None:
     import threading
-    from sitegen.output.writer import hold, release
+    from sitegen.output.lock import hold, release
     lock = tmp_path / "x.lock"
     first, told, got = hold(lock), threading.Event(), []
     assert first is not None

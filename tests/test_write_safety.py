@@ -11,7 +11,9 @@ import pytest
 
 from sitetest import TODAY, read_tree
 from sitegen import Tuning, build
-from sitegen.output.writer import MANIFEST, STAGING, WriteError, hold, safe_path, write
+from sitegen.output.lock import hold
+from sitegen.output.paths import MANIFEST, STAGING, WriteError, safe_path
+from sitegen.output.writer import write
 
 
 @pytest.mark.parametrize("rel", [MANIFEST, MANIFEST + ".html", STAGING + "-abc/index.html", STAGING])

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from sitegen.output.switch import recover
-from sitegen.output.writer import (MANIFEST, STAGING, WriteError, Writer, discard_staging, hold, new_folder, release,
-                           replace, stage_all, staging, write)
+from sitegen.output.lock import hold, release
+from sitegen.output.paths import MANIFEST, STAGING, WriteError, replace
+from sitegen.output.staging import discard_staging, new_folder, stage_all, staging
+from sitegen.output.writer import Writer, write
 
 
 def test_unchanged_files_are_counted_once_each_and_not_written(tmp_path: Path) -> None:
@@ -179,7 +181,7 @@ def test_staging_and_new_folders_make_missing_parents(tmp_path: Path) -> None:
 
 
 def test_write_file_truncates_what_was_there(tmp_path: Path) -> None:
-    from sitegen.output.writer import write_file
+    from sitegen.output.paths import write_file
     write_file(tmp_path / "f", b"a long first version")
     write_file(tmp_path / "f", b"short")
     assert (tmp_path / "f").read_bytes() == b"short"

@@ -16,7 +16,8 @@ from ..core.errors import ThemeError
 from ..core.load import assemble
 from ..core.model import Event, Site, Topic
 from ..core.render import Renderer
-from ..output.writer import Writer, stage_all
+from ..output.staging import stage_all
+from ..output.writer import Writer
 from . import deps
 from .fork import can_fork, in_child
 from .media import media

@@ -23,7 +23,8 @@ from ..core.errors import Problems
 from ..output.lock import hold, release
 from ..output.manifest import record_manifest
 from ..output.switch import recover
-from ..output.writer import Report, Writer, discard_staging, new_folder, staging
+from ..output.staging import discard_staging, new_folder, staging
+from ..output.writer import Report, Writer
 from . import cache as caching
 from ..core.published_files import odd_names
 from .scan import RACY_NS

@@ -57,11 +57,11 @@ def _listings(base: str, slugs: list[str], racy: int | None, fork: bool) -> dict
     if not fork or len(slugs) < FORK_ABOVE or not can_fork():
         return {slug: listing(base + slug, racy) for slug in slugs}
     half = len(slugs) // 2
-    theirs = in_child(lambda: {slug: listing(base + slug, racy) for slug in slugs[half:]})
+    childs_half = in_child(lambda: {slug: listing(base + slug, racy) for slug in slugs[half:]})
     try:
         found = {slug: listing(base + slug, racy) for slug in slugs[:half]}
     finally:
-        done = theirs()
+        done = childs_half()
     if not isinstance(done, dict):  # the child failed: do its half here
         done = {slug: listing(base + slug, racy) for slug in slugs[half:]}
     found.update(done)

@@ -5,21 +5,20 @@ is known to be up to date, `adopt` moves a file that a worker process staged. `f
 what the previous build wrote and this one did not, using the manifest the previous build left.
 A Writer with a staging folder changes nothing in the output folder before `finish`: a build that
 fails while rendering (a broken template) leaves the last good site as it was; its switch to the
-new site is journalled (switch.py). Safe paths: paths.py; the manifest: manifest.py; the lock: lock.py.
+new site is journalled (switch.py). Safe paths: paths.py; the manifest: manifest.py; the lock: lock.py;
+staging folders: staging.py.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .lock import hold, release  # noqa: F401  (they lived here: callers import them from here)
 from .manifest import read_manifest, record_manifest, remove_stale
-from .paths import MANIFEST, STAGING, WriteError, replace, safe_path, same, write_file  # noqa: F401
+from .paths import WriteError, replace, safe_path, same
+from .staging import stage_file
 from .switch import Plan, carry_out, commit
 
 
@@ -62,7 +61,7 @@ class Writer:
             self.unchanged += 1
         elif self._stage:
             staged = self._stage / f"{len(self._moves)}.put"
-            _stage(staged, data)
+            stage_file(staged, data)
             self._moves.append((rel, staged, target))
         else:
             self._touch()
@@ -150,54 +149,9 @@ class Writer:
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
 
 
-def stage_all(out: Path, stage: Path, files: Iterable[tuple[str, bytes]], prefix: str) -> list[tuple[str, str | None]]:
-    """Stage files as Writer.put does, in another process (see fork.py): each one's path, and the
-    name of its staged file in stage, or None where out holds these bytes already; for Writer.adopt.
-    prefix: the staged names' own, so they meet no other process's."""
-    inside: dict[str, bool] = {}
-    staged: list[tuple[str, str | None]] = []
-    for n, (rel, data) in enumerate(files):
-        if same(safe_path(out, rel, inside), data):
-            staged.append((rel, None))
-        else:
-            _stage(stage / f"{prefix}{n}.put", data)
-            staged.append((rel, f"{prefix}{n}.put"))
-    return staged
-
-
-def _stage(staged: Path, data: bytes) -> None:
-    write_file(staged, data)
-    os.chmod(staged, 0o644)  # as a page written in place would be
-
-
 def write(files: Iterable[tuple[str, bytes]], out: Path) -> Report:
     """Write every file whose bytes differ, then remove files a previous build wrote but this one did not."""
     writer = Writer(out)
     for rel, data in files:
         writer.put(rel, data)
     return writer.finish()
-
-
-def new_folder(out: Path) -> bool:
-    """Create out for this build alone: True if it did not exist (made here, atomically), else False."""
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.mkdir(out)
-    except FileExistsError:
-        return False
-    return True
-
-
-def staging(out: Path) -> Path:
-    """A folder of this build's own where worker processes put changed pages until everything has validated."""
-    Path(out).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING + "-", dir=out))
-
-
-def discard_staging(folder: Path | None) -> None:
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-
-
