@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen import build  # noqa: E402
-from sitegen.engine.scan import Session  # noqa: E402
+from sitegen.engine.session import Session  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
