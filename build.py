@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     """Run one command; its exit code."""
     sys.path.insert(0, str(HERE))
     from sitegen import BuildError, ThemeError, build
-    from sitegen.output.writer import WriteError
+    from sitegen.output.paths import WriteError
 
     if args.command == "serve":
         from sitegen.serve import serve
