@@ -25,6 +25,7 @@ from typing import Any, Callable
 import jinja2
 
 from .engine import cache as caching
+from .engine import speedups
 from .core import confine
 from .core.assets import fingerprint
 from .core.config import load_config
@@ -49,6 +50,7 @@ from .output.writer import Report, Writer, discard_staging, new_folder, record_m
 def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = False,
           jobs: int | None = None, use_cache: bool = True, session: Session | None = None) -> Report:
     """Build ROOT's site into OUT, writing only changed files; raise BuildError listing every problem."""
+    speedups.enable()  # Python-Markdown's speed-ups, on the versions they were written for
     root, out = Path(root).resolve(), Path(out)
     today = today or dt.datetime.now(BERLIN).date()  # the city's date, whatever the build machine's zone
     changed = session.take() if session else None

@@ -13,7 +13,7 @@ import yaml
 
 from sitegen import BuildError, build
 from sitegen.check import run_check
-from sitegen.core.markup import markdown_to_html
+from sitegen.core.markdown_html import markdown_to_html
 from sitegen.engine.scan import Session
 from sitegen.serve import Preview, start
 from sitegen.core.urls import prefix_of, prefixed_html, url_for

@@ -1,54 +1,15 @@
-"""Editors' Markdown to HTML, and the lazy proxy for it (the code-point filters are in codepoints.py,
-visitors' comment text in comment_html.py)."""
+"""The lazy Markdown proxy, until it moves to sitegen/engine/lazy.py (issue 14).
+
+Markdown to HTML is in markdown_html.py, the code-point filters in codepoints.py, comment text in
+comment_html.py; markdown_to_html is imported here too only for load.py, which the lead is rewriting."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import markdown
+from .markdown_html import markdown_to_html
 
-EXTENSIONS = ["extra", "toc"]
-# ids the templates use; a heading in a body must not take one of them (the skip link, the form)
-TEMPLATE_IDS = {"inhalt", "kommentieren"}
-TEMPLATE_ID_PREFIXES = ("h-", "kommentar-", "f-")
-
-
-def _slugify(value: str, separator: str) -> str:
-    from markdown.extensions.toc import slugify_unicode
-    slug = slugify_unicode(value, separator)
-    return f"{slug}{separator}text" if slug in TEMPLATE_IDS or slug.startswith(TEMPLATE_ID_PREFIXES) else slug
-
-
-EXTENSION_CONFIG = {"toc": {"slugify": _slugify, "toc_depth": "2-4"}}
-
-_md: markdown.Markdown | None = None
-_block_level: Any = None
-_headings: Any = None
-
-
-def markdown_to_html(text: str) -> str:
-    """Render an editor's Markdown (trusted: editors commit it) to HTML."""
-    global _md, _block_level, _headings
-    if _md is None:  # one converter per process; reset() is cheaper than a new one
-        import markdown  # here: a build that converts nothing (a no-op rebuild) skips the import
-        _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
-                                output_format="html")
-        # The inline processor looks its patterns up by index, thousands of times per page; the
-        # registry sorts and searches on every lookup, a list does not. Same patterns, same order
-        # (extensions register them when the converter is made, not while it converts; since 3.7
-        # abbr too): about 5 % of the build. It also skips the patterns a text cannot match: 30 %.
-        from ..engine.speedups.inline import skip_impossible
-        skip_impossible(_md.treeprocessors["inline"])
-        from ..engine.speedups.blocklevel import install
-        _block_level = install(_md)  # another 8 %: see blocklevel.py
-        from ..engine.speedups import headings
-        _headings = headings.install(_md)  # another 7 %: see headings.py
-    _block_level.check()
-    if _headings is not None:
-        _headings.full = _headings.marker in text  # no marker in the text, none in the document
-    html = _md.reset().convert(text)
-    return html
+__all__ = ["MarkdownLater", "markdown_to_html"]
 
 
 class MarkdownLater:

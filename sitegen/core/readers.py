@@ -13,7 +13,7 @@ from . import rules
 from .confine import allowed
 from .errors import Problems
 from .codepoints import strip_invisible
-from .markup import markdown_to_html
+from .markdown_html import markdown_to_html
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml
