@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlsplit
 
-from .core.markup import markdown_to_html
+from .core.markdown_html import markdown_to_html
 from .core.source import Source, SourceError, read_markdown
 from .core.urls import rooted_urls
 

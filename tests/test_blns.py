@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from sitetest import TODAY
 from sitegen import build
-from sitegen.core.markup import strip_forbidden, strip_invisible
+from sitegen.core.codepoints import strip_forbidden, strip_invisible
 
 # What the templates themselves put inside a comment's <li>: tag -> allowed attributes.
 TEMPLATE_MARKUP = {

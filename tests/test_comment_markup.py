@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.core.markup import _slugify, comment_to_html
+from sitegen.core.comment_html import comment_to_html
+from sitegen.core.markdown_html import _slugify
 
 REL = 'rel="nofollow ugc noopener"'
 

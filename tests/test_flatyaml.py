@@ -13,7 +13,7 @@ import yaml
 from intake.files import dump
 from sitegen.core.errors import Problems
 from sitegen.core.flatyaml import flat_mapping
-from sitegen.core.markup import strip_forbidden
+from sitegen.core.codepoints import strip_forbidden
 from sitegen.core.readers import read_comment
 from sitegen.core.source import parse_yaml
 

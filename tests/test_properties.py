@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from intake.files import dump
 from sitegen.core.flatyaml import flat_mapping
-from sitegen.core.markup import comment_to_html, strip_forbidden
+from sitegen.core.codepoints import strip_forbidden
+from sitegen.core.comment_html import comment_to_html
 from sitegen.core.source import SourceError, parse_yaml, read_markdown
 
 # What the filter itself may write; anything else that looks like markup came from the visitor.

@@ -13,7 +13,7 @@ import yaml
 
 from sitegen import BuildError, Tuning, build
 from sitegen.check import run_check
-from sitegen.core.markup import markdown_to_html
+from sitegen.core.markdown_html import markdown_to_html
 from sitegen.engine.session import Session
 from sitegen.serve import Preview, start
 from sitegen.core.urls import prefix_of, prefixed_html, url_for

@@ -14,7 +14,8 @@ from sitegen.core import ical
 from sitegen.core.assets import fingerprint
 from sitegen.core.dates import event_when, german_date, iso
 from sitegen.core.load import load
-from sitegen.core.markup import comment_to_html, strip_forbidden
+from sitegen.core.codepoints import strip_forbidden
+from sitegen.core.comment_html import comment_to_html
 from sitegen.core.outputs import event_jsonld
 from sitegen.core.schema import Validator, dotted, text
 from sitegen.core.source import SourceError, parse_yaml, split_front_matter

@@ -9,7 +9,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from .dates import BERLIN
-from .markup import strip_forbidden
+from .codepoints import strip_forbidden
 from .model import Event
 
 VTIMEZONE = """BEGIN:VTIMEZONE

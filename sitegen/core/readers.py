@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from . import rules
 from .confine import allowed
 from .errors import Problems
-from .markup import markdown_to_html, strip_invisible
+from .codepoints import strip_invisible
+from .markdown_html import markdown_to_html
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml

@@ -15,7 +15,7 @@ from . import headers
 from . import outputs
 from . import urls
 from .assets import Assets
-from .markup import comment_to_html
+from .comment_html import comment_to_html
 from .model import Comment, Event, Page, Site, Topic
 from .threads import count, threads
 

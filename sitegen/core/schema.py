@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .markup import strip_forbidden
+from .codepoints import strip_forbidden
 from .source import Lines
 
 YAML_TYPE_NAMES = {

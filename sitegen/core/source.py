@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from .flatyaml import flat_mapping
-from .markup import strip_forbidden
+from .codepoints import strip_forbidden
 
 try:  # the C loader is several times faster; the pure one behaves the same
     from yaml import CSafeLoader as _Loader

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.markup import markdown_to_html
+from ..core.markdown_html import markdown_to_html
 
 
 class MarkdownLater:

@@ -26,6 +26,7 @@ from ..output.switch import recover
 from ..output.staging import discard_staging, new_folder, staging
 from ..output.writer import Report, Writer
 from . import cache as caching
+from . import speedups
 from ..core.published_files import odd_names
 from .scan import RACY_NS
 from .session import Session
@@ -74,6 +75,7 @@ class BuildRun:
              session: Session | None) -> Iterator["BuildRun"]:
         """A run holding the lock of out; everything it made is cleaned up when it ends."""
         options = Options(Path(root).resolve(), Path(out), today or dt.datetime.now(BERLIN).date(), drafts, tuning)
+        speedups.enable()  # Python-Markdown's speed-ups, on the versions they were written for
         threshold = gc.get_threshold()
         # A build makes millions of short-lived objects and few reference cycles; the collector's
         # default (a pass every 700 allocations, full passes over the growing cache and file lists)

@@ -9,7 +9,8 @@ would hand the text back unchanged, so it is skipped. Same output, a third less 
 Two things here depend on Python-Markdown's internals: the inline processor's private loop is
 replaced by the same loop with the skip, and the regular expressions are read with Python's own
 parser. Where either is not as expected, the loop is left as it is, or the pattern always tried
-(slower, still right); tests compare the output with a plain converter's.
+(slower, still right); tests compare the output with a plain converter's. The package's install()
+applies it only on the Markdown and Python versions it was written for (MARKDOWN, PYTHON there).
 """
 
 from __future__ import annotations

@@ -1,19 +1,38 @@
-"""Editors' Markdown: our converter (faster inline pass) gives what a plain Python-Markdown gives."""
+"""Editors' Markdown: with the engine's speed-ups our converter gives what a plain Python-Markdown gives,
+and on versions they were not written for it is the plain one."""
 
 from __future__ import annotations
 
+import functools
 import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Iterator
 
 import markdown
 import pytest
+from markdown.extensions import toc
 
-from sitetest import FIXTURE
+from sitetest import FIXTURE, REPO, TODAY
+from sitegen import build
+from sitegen.core import markdown_html
+from sitegen.core.markdown_html import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html, use_speedups
+from sitegen.engine import speedups
 from sitegen.engine.speedups.inline import needs
-from sitegen.core.markup import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html
 
 
 def _plain() -> markdown.Markdown:
     return markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG, output_format="html")
+
+
+@pytest.fixture(autouse=True)
+def fast() -> Iterator[None]:
+    """markdown_to_html as a build makes it: with the speed-ups (and again after a test that changed that)."""
+    speedups.enable()
+    yield
+    speedups.enable()
 
 
 def test_markdown_has_tables_and_german_heading_ids() -> None:
@@ -80,8 +99,7 @@ def test_needs_reads_what_every_match_holds(pattern: str, expected: tuple[str, .
 
 def _inline_patterns() -> list:
     markdown_to_html("x")  # makes the converter
-    from sitegen.core import markup
-    return list(markup._md.treeprocessors["inline"].inlinePatterns)  # type: ignore[union-attr]
+    return list(markdown_html._md.treeprocessors["inline"].inlinePatterns)  # type: ignore[union-attr]
 
 
 def test_the_converters_patterns_are_skipped_only_where_they_cannot_match(blns: list[str]) -> None:
@@ -160,12 +178,77 @@ def test_heading_ids_are_the_toc_extensions_with_or_without_a_table(body: str) -
     """headings.py skips the table of contents for texts without the marker: ids, labels and a
     wanted table come out as the plain extension makes them."""
     from sitegen.engine.speedups import headings
-    from sitegen.core import markup
 
     html = markdown_to_html(body)
-    assert type(markup._md.treeprocessors["toc"]) is headings.HeadingIds  # the fast path is in place
+    assert type(markdown_html._md.treeprocessors["toc"]) is headings.HeadingIds  # the fast path is in place
     assert html == _plain().convert(body)
     if body.startswith("[TOC]"):
         assert '<div class="toc">' in html and 'href="#über-uns_1"' in html
     if body is HEADINGS:
         assert 'id="über-uns_1"' in html and 'id="eigene-id"' in html and "data-toc-label" not in html
+
+
+TEXTS = [EVERY_FEATURE, HEADINGS, "[TOC]\n\n" + HEADINGS, "Kein Titel, nur Text."] + [
+    p.read_text(encoding="utf-8").split("---", 2)[2] for p in sorted((FIXTURE / "content").rglob("*.md"))]
+
+
+def test_install_says_what_it_installed_and_the_html_is_the_plain_converters() -> None:
+    """On the Markdown and Python installed here (the range pyproject.toml pins) all three are installed."""
+    md, plain = _plain(), _plain()
+    installed = speedups.install(md)
+    assert installed is not None and installed.inline and installed.headings is not None
+    assert md.is_block_level is installed.block_level
+    for body in TEXTS:
+        installed(body)
+        assert md.reset().convert(body) == plain.reset().convert(body)
+
+
+@pytest.mark.parametrize(("version", "python"), [
+    ("3.10.3", (3, 11)),  # toc.unique takes no counters yet: headings.py would raise TypeError
+    ("3.7", (3, 11)), ("3.12.0", (3, 11)), ("4.0", (3, 11)), ("", (3, 11)),
+    ("3.11.3", (3, 10)),  # no re._parser
+    ("3.11.3", (3, 12)),  # a re._parser the inline speed-up was not tested with
+])
+def test_outside_the_supported_versions_the_plain_converter_runs(version: str, python: tuple[int, int]) -> None:
+    """Nothing installed, the converter untouched, and core's converter made so gives the same HTML."""
+    md = _plain()
+    assert speedups.install(md, markdown_version=version, python=python) is None
+    assert type(md.treeprocessors["toc"]) is toc.TocTreeprocessor
+    assert not isinstance(md.treeprocessors["inline"].inlinePatterns, list)  # still Markdown's registry
+    assert "is_block_level" not in vars(md)
+    use_speedups(functools.partial(speedups.install, markdown_version=version, python=python))
+    for body in TEXTS:
+        assert markdown_to_html(body) == _plain().convert(body)
+    assert type(markdown_html._md.treeprocessors["toc"]) is toc.TocTreeprocessor  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("version", "expected"), [
+    ("3.11", True), ("3.11.0", True), ("3.11.3", True), ("3.11rc1", True),
+    ("3.10.99", False), ("3.12", False), ("3.12.0b1", False), ("2.11", False), ("x", False)])
+def test_the_gate_reads_major_and_minor(version: str, expected: bool) -> None:
+    assert speedups.supported(version, (3, 11)) is expected
+
+
+def test_pyproject_pins_markdown_to_the_supported_range() -> None:
+    """pip installs only a Markdown the speed-ups were written for; the gate and the pin say the same."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (low, high) = speedups.MARKDOWN
+    pin = [d for d in project["dependencies"] if d.lower().startswith("markdown")]
+    assert pin == [f"markdown>={low[0]}.{low[1]},<{high[0]}.{high[1]}"]
+    assert speedups.supported(markdown.__version__, sys.version_info[:2])
+
+
+def test_a_build_turns_the_speedups_on(site_root: Path, tmp_path: Path) -> None:
+    use_speedups(None)
+    markdown_to_html("x")
+    assert type(markdown_html._md.treeprocessors["toc"]) is toc.TocTreeprocessor  # type: ignore[union-attr]
+    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
+    markdown_to_html("x")
+    assert type(markdown_html._md.treeprocessors["toc"]) is not toc.TocTreeprocessor  # type: ignore[union-attr]
+
+
+def test_turning_the_speedups_on_imports_no_markdown() -> None:
+    """A no-op rebuild converts nothing: enabling the speed-ups must not import Markdown either."""
+    code = "import sys; from sitegen.engine import speedups; speedups.enable(); print('markdown' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False"
