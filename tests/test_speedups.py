@@ -16,7 +16,7 @@ import pytest
 from markdown.extensions import toc
 
 from sitetest import FIXTURE, REPO, TODAY
-from sitegen import build
+from sitegen import Tuning, build
 from sitegen.core import markdown_html
 from sitegen.core.markdown_html import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html, use_speedups
 from sitegen.engine import speedups
@@ -242,7 +242,7 @@ def test_a_build_turns_the_speedups_on(site_root: Path, tmp_path: Path) -> None:
     use_speedups(None)
     markdown_to_html("x")
     assert type(markdown_html._md.treeprocessors["toc"]) is toc.TocTreeprocessor  # type: ignore[union-attr]
-    build(site_root, tmp_path / "out", today=TODAY, use_cache=False)
+    build(site_root, tmp_path / "out", today=TODAY, tuning=Tuning(cache=False))
     markdown_to_html("x")
     assert type(markdown_html._md.treeprocessors["toc"]) is not toc.TocTreeprocessor  # type: ignore[union-attr]
 

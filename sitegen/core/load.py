@@ -13,7 +13,7 @@ from .confine import check_content
 from .config import load_config, missing_facts
 from .errors import BuildError, Problems
 from .model import Comment, Event, Page, Site, Topic
-from .markup import markdown_to_html
+from .markdown_html import markdown_to_html
 from .readers import Convert, comment_folders, files, line_of, read_event, read_page, read_thread, read_topic
 
 

@@ -26,6 +26,16 @@ def _slugify(value: str, separator: str) -> str:
 
 EXTENSION_CONFIG = {"toc": {"slugify": _slugify, "toc_depth": "2-4"}}
 
+def _extensions() -> list:
+    """EXTENSIONS with EXTENSION_CONFIG, made directly: by name, Python-Markdown looks each one up among
+    the installed packages' entry points, which reads every package's metadata (a tenth of a second
+    of a fresh process that converts one topic). "extra" is these seven, in its order."""
+    from markdown.extensions import abbr, attr_list, def_list, fenced_code, footnotes, md_in_html, tables, toc
+    return [fenced_code.FencedCodeExtension(), footnotes.FootnoteExtension(), attr_list.AttrListExtension(),
+            def_list.DefListExtension(), tables.TableExtension(), abbr.AbbrExtension(),
+            md_in_html.MarkdownInHtmlExtension(), toc.TocExtension(**EXTENSION_CONFIG["toc"])]
+
+
 _tune: Tune | None = None
 _md: markdown.Markdown | None = None
 _before: Callable[[str], None] | None = None
@@ -43,8 +53,7 @@ def markdown_to_html(text: str) -> str:
     global _md, _before
     if _md is None:  # one converter per process; reset() is cheaper than a new one
         import markdown  # here: a build that converts nothing (a no-op rebuild) skips the import
-        _md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIG,
-                                output_format="html")
+        _md = markdown.Markdown(extensions=_extensions(), output_format="html")
         _before = _tune(_md) if _tune is not None else None
     if _before is not None:
         _before(text)
