@@ -6,7 +6,6 @@ import argparse
 import random
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -18,10 +17,8 @@ from intake import sources
 from intake.errors import ConfigError, RunError
 from intake.http import Fetcher
 from intake.inbox import Inbox
+from intake.runtime import Runtime
 from intake.validate import controls
-
-if TYPE_CHECKING:
-    from intake.cli import Runtime
 
 REBUILD = "next: rebuild the site (python build.py) and commit content/kommentare/"
 
