@@ -11,7 +11,7 @@ from intake.config import mapping, text
 from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError, same_origin, shown
-from intake.sources import PageGuard, Submission, dig, flatten, stable_key, token
+from intake.sources.base import PageGuard, Submission, dig, flatten, stable_key, token
 
 SETTINGS = ("url", "token_env", "items", "id_field", "date_field", "next_field", "fields")
 WHERE = "intake.json"

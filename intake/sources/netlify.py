@@ -9,7 +9,7 @@ from intake.config import number, text
 from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import PageGuard, Submission, flatten, stable_key, token
+from intake.sources.base import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "site_id", "form_name", "form_id", "token_env", "per_page", "include_spam",
             "delete_after_pull")

@@ -11,7 +11,7 @@ from intake.http import Fetcher, FetchError
 from intake.receiver.app import ID
 from intake.receiver.settings import SETTINGS, WHERE
 from intake.dates import utc_date
-from intake.sources import PageGuard, Submission, flatten, token
+from intake.sources.base import PageGuard, Submission, flatten, token
 
 
 class Receiver:
