@@ -129,8 +129,8 @@ def review(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     config, inbox = setup(root)
     by = editor(args, rt)
     with reviewing.single_keys(rt.stdin) as read:
-        done = reviewing.review(config, inbox, by=by, read=read, out=rt.stdout, now=rt.stamp)
-    if done["approved"] or done["rejected"] or done["spam"]:
+        tally = reviewing.review(config, inbox, by=by, read=read, out=rt.stdout, now=rt.stamp)
+    if tally["approved"] or tally["rejected"] or tally["spam"]:
         rt.say(REBUILD)
     return 0
 

@@ -128,29 +128,29 @@ class Fetcher:
 
     def headers_by(self, request: httpx.Request, ends: float, what: str) -> httpx.Response:
         """Send and wait for the headers, at most until `ends`: a read timeout restarts with every dripped byte."""
-        box: dict[str, Any] = {}
-        late = threading.Event()
+        outcome: dict[str, Any] = {}
+        abandoned = threading.Event()
 
         def work() -> None:
             try:
                 # Never follow redirects: the token must not travel to wherever a Location points.
-                box["response"] = self.client.send(request, stream=True, follow_redirects=False)
+                outcome["response"] = self.client.send(request, stream=True, follow_redirects=False)
             except BaseException as exc:  # handed to the caller's thread below
-                box["error"] = exc
-            if late.is_set() and "response" in box:
-                box["response"].close()  # nobody waits for it any more
+                outcome["error"] = exc
+            if abandoned.is_set() and "response" in outcome:
+                outcome["response"].close()  # nobody waits for it any more
 
         worker = threading.Thread(target=work, name="intake-fetch", daemon=True)
         worker.start()
         worker.join(max(0.0, ends - self.clock()))
         if worker.is_alive():
-            late.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
-            if "response" in box:  # it finished just now, after the worker looked at `late`
-                box["response"].close()
+            abandoned.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
+            if "response" in outcome:  # it finished just now, after the worker looked at `abandoned`
+                outcome["response"].close()
             raise self.out_of_time(what, ends)
-        if "error" in box:
-            raise box["error"]
-        return box["response"]
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
 
     def read(self, response: httpx.Response, what: str, ends: float) -> bytes:
         """The (decoded) body, refused as soon as it passes max_bytes or the deadline."""
