@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests" / "intake")]
 
 from intake_support import intake_section, make_site  # noqa: E402
-from intake.cli import Runtime, main  # noqa: E402
+from intake.cli import main  # noqa: E402
+from intake.runtime import Runtime  # noqa: E402
 from intake_fakes import TOKEN, Faults, FakeNetlify, serve, submission  # noqa: E402
 
 

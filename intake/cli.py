@@ -1,49 +1,15 @@
-"""Command line: argument parsing, the runtime the commands get, and exit codes (0 ok, 1 failed, 2 usage)."""
+"""Command line: argument parsing, one handler per sub-command, and exit codes (0 ok, 1 failed, 2 usage)."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence, TextIO
-
-import httpx
+from typing import Sequence
 
 from intake import commands
 from intake.entry import STATUSES
 from intake.errors import ConfigError, RunError
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """Everything from outside the process, injectable so tests need no monkeypatching."""
-
-    env: Mapping[str, str] = field(default_factory=dict)
-    stdin: TextIO = sys.stdin
-    stdout: TextIO = sys.stdout
-    stderr: TextIO = sys.stderr
-    transport: httpx.BaseTransport | None = None
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.time
-
-    def now(self) -> dt.datetime:
-        """The current time in UTC."""
-        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
-
-    def stamp(self) -> str:
-        """The current time as the UTC ISO 8601 string the files use."""
-        return self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def say(self, text: str) -> None:
-        """A line for the editor on stdout."""
-        self.stdout.write(text + "\n")
-
-    def warn(self, text: str) -> None:
-        """A line on stderr."""
-        self.stderr.write(text + "\n")
+from intake.runtime import Runtime
 
 
 def parser() -> argparse.ArgumentParser:

@@ -6,7 +6,6 @@ import argparse
 import random
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import httpx
 
@@ -18,10 +17,8 @@ from intake import sources
 from intake.errors import ConfigError, RunError
 from intake.http import Fetcher
 from intake.inbox import Inbox
+from intake.runtime import Runtime
 from intake.validate import controls
-
-if TYPE_CHECKING:
-    from intake.cli import Runtime
 
 REBUILD = "next: rebuild the site (python build.py) and commit content/kommentare/"
 
@@ -132,8 +129,8 @@ def review(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     config, inbox = setup(root)
     by = editor(args, rt)
     with reviewing.single_keys(rt.stdin) as read:
-        done = reviewing.review(config, inbox, by=by, read=read, out=rt.stdout, now=rt.stamp)
-    if done["approved"] or done["rejected"] or done["spam"]:
+        tally = reviewing.review(config, inbox, by=by, read=read, out=rt.stdout, now=rt.stamp)
+    if tally["approved"] or tally["rejected"] or tally["spam"]:
         rt.say(REBUILD)
     return 0
 

@@ -56,7 +56,7 @@ class Entry:
         values["personal"] = dict(values.get("personal") or {})
         return cls(**values)
 
-    def but(self, **changes: Any) -> Entry:
+    def with_changes(self, **changes: Any) -> Entry:
         """A copy with some fields changed."""
         return replace(self, **changes)
 

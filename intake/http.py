@@ -7,6 +7,7 @@ import json
 import random
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import httpx
@@ -35,6 +36,28 @@ def same_origin(first: str | httpx.URL, second: str | httpx.URL) -> bool:
 def shown(value: str, limit: int = 200) -> str:
     """A backend-supplied string safe for one terminal line (no control characters, bounded)."""
     return "".join(c if c.isprintable() else "?" for c in value[:limit]) + ("…" if len(value) > limit else "")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request as a backend asks for it: what to send, and which answers end it without a body."""
+
+    method: str
+    url: str
+    params: Mapping[str, Any] | None = None
+    headers: Mapping[str, str] | None = field(default=None, repr=False)  # they carry the token
+    payload: Any = None  # a JSON body
+    want_json: bool = True
+    ok_statuses: tuple[int, ...] = ()  # done without reading the body, e.g. 404 for a delete: already gone
+
+    @property
+    def what(self) -> str:
+        """The call as error messages name it."""
+        return f"{self.method} {shown(self.url)}"
+
+    def wants_body(self, response: httpx.Response) -> bool:
+        """Whether this answer's body is read: JSON wanted and a 2xx that is not one of ok_statuses."""
+        return self.want_json and response.status_code not in self.ok_statuses and 200 <= response.status_code < 300
 
 
 class Fetcher:
@@ -83,15 +106,14 @@ class Fetcher:
         return FetchError(f"{what}: no complete answer within intake.http.request_deadline "
                           f"({self.policy.request_deadline:g} s); the backend stalls or drips its answer")
 
-    def send(self, method: str, url: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None,
-             read_body: Callable[[httpx.Response], bool], payload: Any = None) -> tuple[httpx.Response, bytes]:
+    def send(self, call: Call) -> tuple[httpx.Response, bytes]:
         """One attempt, streamed: the body is read only if wanted, and only up to the size and time limits."""
         ends = min(self.clock() + self.policy.request_deadline, self.pull_ends)
-        what = f"{method} {shown(url)}"
+        what = call.what
         if self.clock() >= ends:
             raise self.out_of_time(what, ends)
-        request = self.client.build_request(method, url, params=params, headers=headers, json=payload,
-                                            timeout=timeout(self.policy, ends - self.clock()))
+        request = self.client.build_request(call.method, call.url, params=call.params, headers=call.headers,
+                                            json=call.payload, timeout=timeout(self.policy, ends - self.clock()))
         try:
             response = self.headers_by(request, ends, what)
         except httpx.TimeoutException:
@@ -99,36 +121,36 @@ class Fetcher:
                 raise self.out_of_time(what, ends) from None
             raise
         try:
-            body = self.read(response, what, ends) if read_body(response) else b""
+            body = self.read(response, what, ends) if call.wants_body(response) else b""
         finally:
             response.close()
         return response, body
 
     def headers_by(self, request: httpx.Request, ends: float, what: str) -> httpx.Response:
         """Send and wait for the headers, at most until `ends`: a read timeout restarts with every dripped byte."""
-        box: dict[str, Any] = {}
-        late = threading.Event()
+        outcome: dict[str, Any] = {}
+        abandoned = threading.Event()
 
         def work() -> None:
             try:
                 # Never follow redirects: the token must not travel to wherever a Location points.
-                box["response"] = self.client.send(request, stream=True, follow_redirects=False)
+                outcome["response"] = self.client.send(request, stream=True, follow_redirects=False)
             except BaseException as exc:  # handed to the caller's thread below
-                box["error"] = exc
-            if late.is_set() and "response" in box:
-                box["response"].close()  # nobody waits for it any more
+                outcome["error"] = exc
+            if abandoned.is_set() and "response" in outcome:
+                outcome["response"].close()  # nobody waits for it any more
 
         worker = threading.Thread(target=work, name="intake-fetch", daemon=True)
         worker.start()
         worker.join(max(0.0, ends - self.clock()))
         if worker.is_alive():
-            late.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
-            if "response" in box:  # it finished just now, after the worker looked at `late`
-                box["response"].close()
+            abandoned.set()  # the thread ends with the server's drip or our read timeout; the pull goes on
+            if "response" in outcome:  # it finished just now, after the worker looked at `abandoned`
+                outcome["response"].close()
             raise self.out_of_time(what, ends)
-        if "error" in box:
-            raise box["error"]
-        return box["response"]
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["response"]
 
     def read(self, response: httpx.Response, what: str, ends: float) -> bytes:
         """The (decoded) body, refused as soon as it passes max_bytes or the deadline."""
@@ -154,66 +176,67 @@ class Fetcher:
             raise
         return b"".join(chunks)
 
-    def request(self, method: str, url: str, *, params: Mapping[str, Any] | None = None,
-                headers: Mapping[str, str] | None = None, want_json: bool = True,
-                ok_statuses: tuple[int, ...] = (), payload: Any = None) -> tuple[Any, httpx.Response]:
-        """Send one request (payload: a JSON body), retrying what is worth retrying; returns (decoded JSON or
-        None, response)."""
+    def request(self, call: Call) -> tuple[Any, httpx.Response]:
+        """Send one call, retrying what is worth retrying; returns (decoded JSON or None, response)."""
         problem = ""
-
-        def wanted(response: httpx.Response) -> bool:
-            return want_json and response.status_code not in ok_statuses and 200 <= response.status_code < 300
-
         for attempt in range(self.policy.retries + 1):
             self.requests += 1
             wait = self.backoff(attempt)
             try:
-                response, body = self.send(method, url, params, headers, wanted, payload)
+                response, body = self.send(call)
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 # Resets, timeouts, bodies cut short (RemoteProtocolError) and broken gzip are transient.
                 problem = f"{type(exc).__name__}: {exc or 'no detail'}"
             else:
-                code = response.status_code
-                if code in ok_statuses:
-                    return None, response
-                if code == 429:
+                if response.status_code == 429:
                     wait = self.rate_limit_wait(response, attempt)
                     problem = f"rate limited (HTTP 429), asked to wait {wait:.0f} s"
                     if wait > self.policy.max_wait:
-                        raise FetchError(f"{method} {shown(url)}: {problem}, more than intake.http.max_wait; "
+                        raise FetchError(f"{call.what}: {problem}, more than intake.http.max_wait; "
                                          "run pull again later")
-                elif code >= 500:
-                    problem = f"HTTP {code}"
-                elif code >= 400:
-                    raise FetchError(f"{method} {shown(url)}: HTTP {code}{hint(code)}")
-                elif 300 <= code < 400:
-                    raise FetchError(f"{method} {shown(url)}: HTTP {code} redirect to "
-                                     f"{shown(response.headers.get('location', '?'))} not followed (the token "
-                                     "goes only to the configured host); put the new address in the config")
-                elif not want_json:
-                    return None, response
                 else:
-                    try:
-                        return json.loads(body), response
-                    except ValueError:
-                        problem = "truncated or malformed JSON body"
+                    answer = settle(call, response, body)
+                    if not isinstance(answer, str):
+                        return answer
+                    problem = answer
             if attempt == self.policy.retries:
                 break
             if self.clock() + wait >= self.pull_ends:
-                raise self.out_of_time(f"{method} {shown(url)}", self.pull_ends)
+                raise self.out_of_time(call.what, self.pull_ends)
             self.retried += 1
             self.sleep(wait)
-        raise FetchError(f"{method} {shown(url)}: giving up after {self.policy.retries + 1} attempts; last problem: "
+        raise FetchError(f"{call.what}: giving up after {self.policy.retries + 1} attempts; last problem: "
                          f"{problem}")
 
     def get_json(self, url: str, *, params: Mapping[str, Any] | None = None,
                  headers: Mapping[str, str] | None = None) -> tuple[Any, httpx.Response]:
         """GET and decode JSON."""
-        return self.request("GET", url, params=params, headers=headers)
+        return self.request(Call("GET", url, params=params, headers=headers))
 
     def delete(self, url: str, *, headers: Mapping[str, str] | None = None) -> None:
         """DELETE; already gone (404) counts as done, so a rerun after a crash is harmless."""
-        self.request("DELETE", url, headers=headers, want_json=False, ok_statuses=(404,))
+        self.request(Call("DELETE", url, headers=headers, want_json=False, ok_statuses=(404,)))
+
+
+def settle(call: Call, response: httpx.Response, body: bytes) -> tuple[Any, httpx.Response] | str:
+    """What a non-429 answer means: the result, a problem worth a retry (returned), or a FetchError (raised)."""
+    code = response.status_code
+    if code in call.ok_statuses:
+        return None, response
+    if code >= 500:
+        return f"HTTP {code}"
+    if code >= 400:
+        raise FetchError(f"{call.what}: HTTP {code}{hint(code)}")
+    if 300 <= code < 400:
+        raise FetchError(f"{call.what}: HTTP {code} redirect to {shown(response.headers.get('location', '?'))} "
+                         "not followed (the token goes only to the configured host); put the new address in the "
+                         "config")
+    if not call.want_json:
+        return None, response
+    try:
+        return json.loads(body), response
+    except ValueError:
+        return "truncated or malformed JSON body"
 
 
 def hint(code: int) -> str:

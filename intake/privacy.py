@@ -109,7 +109,7 @@ def _purge(config: IntakeConfig, inbox: Inbox, now: dt.datetime) -> list[str]:
             continue
         keep = {} if unpublished else dict(entry.fields)
         # The keyed hash stays: it is what lets `forget` find this entry after the address is gone.
-        inbox.put(entry.but(personal={}, fields=keep, purged_at=stamp))
+        inbox.put(entry.with_changes(personal={}, fields=keep, purged_at=stamp))
         purged.append(f"{entry.key} ({entry.status}, {entry.date})")
     return purged
 

@@ -70,7 +70,7 @@ def approve(config: IntakeConfig, inbox: Inbox, key: str, decision: Decision) ->
             "body": entry.fields.get("body", ""), "date": date, "official": official,
             "moderated_at": now, "moderated_by": by})
         try:
-            inbox.put(entry.but(status="approved", official=official, moderated_at=now, moderated_by=by,
+            inbox.put(entry.with_changes(status="approved", official=official, moderated_at=now, moderated_by=by,
                                 comment_path=str(path.relative_to(config.root))))
         except BaseException:
             comments.unpublish(path)  # the inbox still says pending: nothing may be public
@@ -91,7 +91,7 @@ def decline(config: IntakeConfig, inbox: Inbox, key: str, status: str, decision:
                                f"{', '.join(p.stem for p in replies)}); decide on those first")
             comments.unpublish(path)
             note = f" (removed {path.relative_to(config.root)})"
-        inbox.put(entry.but(status=status, moderated_at=decision.now, moderated_by=decision.by,
+        inbox.put(entry.with_changes(status=status, moderated_at=decision.now, moderated_by=decision.by,
                             reason=decision.reason, comment_path=None))
     return f"{entry.key}: {status}{note}"
 

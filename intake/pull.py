@@ -14,7 +14,7 @@ from intake.config import IntakeConfig
 from intake.entry import Entry
 from intake.http import FetchError
 from intake.inbox import Inbox
-from intake.sources import Source, Submission
+from intake.sources.base import Source, Submission
 
 
 @dataclass(frozen=True)
@@ -36,13 +36,13 @@ def to_entry(sub: Submission, config: IntakeConfig, known: set[str], duplicates:
     """Normalise, validate and spam-check one submission into a new inbox entry."""
     fields, personal, notes = validate.normalise(sub.data)
     problems = list(sub.problems) + notes + validate.check(fields, personal, config.limits, known)
-    print_ = spam.fingerprint(fields)
-    reasons = spam.reasons(fields, personal, sub.date, config.spam, duplicates.get(print_))
+    fingerprint = spam.fingerprint(fields)
+    reasons = spam.reasons(fields, personal, sub.date, config.spam, duplicates.get(fingerprint))
     if sub.flagged_spam:
         reasons.insert(0, f"backend: flagged as spam by {sub.source}")
     return Entry(key=sub.key, source=sub.source, source_id=sub.source_id, date=sub.date, received_at=received,
                  status="spam" if reasons else "pending", fields=fields, personal=personal,
-                 email_hash=privacy.email_hash(personal.get("email", ""), key), fingerprint=print_,
+                 email_hash=privacy.email_hash(personal.get("email", ""), key), fingerprint=fingerprint,
                  spam_reasons=tuple(reasons), invalid=tuple(problems))
 
 

@@ -47,7 +47,7 @@ def next_key(read: Callable[[], str]) -> str:
 def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], str], out: TextIO,
            now: Callable[[], str]) -> Counter[str]:
     """Walk the pending entries oldest first; returns how many got which decision."""
-    done: Counter[str] = Counter()
+    tally: Counter[str] = Counter()
     pending = [e.key for e in inbox.entries() if e.status == "pending"]
     out.write(f"{len(pending)} pending submission(s). {HELP}\n")
     for number, key in enumerate(pending, 1):
@@ -64,17 +64,17 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
                 if key_pressed == "a":
                     decision = publish.Decision(by=by, now=now(), expected="pending")
                     out.write(publish.approve(config, inbox, key, decision) + "\n")
-                    done["approved"] += 1
+                    tally["approved"] += 1
                 elif key_pressed in ("r", "s"):
                     status = "rejected" if key_pressed == "r" else "spam"
                     decision = publish.Decision(by=by, now=now(), expected="pending")
                     out.write(publish.decline(config, inbox, key, status, decision) + "\n")
-                    done[status] += 1
+                    tally[status] += 1
                 elif key_pressed == "n":
-                    done["skipped"] += 1
+                    tally["skipped"] += 1
                 elif key_pressed == "q":
-                    out.write(summary(done) + "\n")
-                    return done
+                    out.write(summary(tally) + "\n")
+                    return tally
                 else:
                     out.write(HELP + "\n")
                     continue
@@ -82,13 +82,13 @@ def review(config: IntakeConfig, inbox: Inbox, *, by: str, read: Callable[[], st
                 out.write(f"cannot do that: {exc}\n")
                 if inbox.get(key).status == "pending":
                     continue  # e.g. a closed topic: the editor may still reject or skip
-                done["decided elsewhere"] += 1  # erased or decided by someone else meanwhile
+                tally["decided elsewhere"] += 1  # erased or decided by someone else meanwhile
             break
-    out.write(summary(done) + "\n")
-    return done
+    out.write(summary(tally) + "\n")
+    return tally
 
 
-def summary(done: Counter[str]) -> str:
+def summary(tally: Counter[str]) -> str:
     """One line of what the session decided."""
-    parts = [f"{done[k]} {k}" for k in ("approved", "rejected", "spam", "skipped", "decided elsewhere") if done[k]]
+    parts = [f"{tally[k]} {k}" for k in ("approved", "rejected", "spam", "skipped", "decided elsewhere") if tally[k]]
     return "review finished: " + (", ".join(parts) if parts else "nothing decided")

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from intake.config import number, text
 from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import PageGuard, Submission, flatten, stable_key, token
+from intake.sources.base import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "form_id", "token_env", "limit", "since")
 WHERE = "intake.formspree"
+
+
+@dataclass(frozen=True)
+class FormspreeSettings:
+    """`intake.formspree`, validated, with the token it names."""
+
+    api_base: str
+    form_id: str
+    secret: str = field(repr=False)  # a repr of the settings must never show the token
+    limit: int
+    since: str | None
 
 
 class Formspree:
@@ -21,12 +33,11 @@ class Formspree:
     name = "formspree"
     can_delete = False  # the API offers no delete; the editor clears the form in Formspree's dashboard
 
-    def __init__(self, fetcher: Fetcher, *, api_base: str, form_id: str, secret: str, limit: int,
-                 since: str | None, now: dt.datetime) -> None:
+    def __init__(self, fetcher: Fetcher, settings: FormspreeSettings, now: dt.datetime) -> None:
         self.fetcher = fetcher
-        self.url = f"{api_base.rstrip('/')}/api/0/forms/{form_id}/submissions"
-        self.headers = {"Authorization": f"Bearer {secret}", "User-Agent": "zukunftsthemen-intake"}
-        self.limit, self.since, self.now = limit, since, now
+        self.url = f"{settings.api_base.rstrip('/')}/api/0/forms/{settings.form_id}/submissions"
+        self.headers = {"Authorization": f"Bearer {settings.secret}", "User-Agent": "zukunftsthemen-intake"}
+        self.limit, self.since, self.now = settings.limit, settings.since, now
 
     def pages(self) -> Iterator[list[Submission]]:
         """Every submission; offsets shift if new ones arrive, which only repeats keys, never skips."""
@@ -68,6 +79,7 @@ def build(settings: Mapping[str, Any], fetcher: Fetcher, env: Mapping[str, str],
     limit = number(settings, "limit", 100, WHERE, integer=True)
     if not 1 <= limit <= 1000:
         raise ConfigError(f"{WHERE}.limit: expected 1..1000, got {limit}")
-    return Formspree(fetcher, api_base=text(settings, "api_base", "https://formspree.io", WHERE) or "",
-                     form_id=form_id, secret=token(settings, WHERE, "FORMSPREE_API_KEY", env) or "",
-                     limit=limit, since=text(settings, "since", None, WHERE), now=now)
+    return Formspree(fetcher, FormspreeSettings(
+        api_base=text(settings, "api_base", "https://formspree.io", WHERE) or "", form_id=form_id,
+        secret=token(settings, WHERE, "FORMSPREE_API_KEY", env) or "", limit=limit,
+        since=text(settings, "since", None, WHERE)), now)

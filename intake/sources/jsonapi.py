@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 import httpx
@@ -11,12 +12,25 @@ from intake.config import mapping, text
 from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError, same_origin, shown
-from intake.sources import PageGuard, Submission, dig, flatten, stable_key, token
+from intake.sources.base import PageGuard, Submission, dig, flatten, stable_key, token
 
 SETTINGS = ("url", "token_env", "items", "id_field", "date_field", "next_field", "fields")
 WHERE = "intake.json"
 OUR_FIELDS = ("topic", "parent", "name", "email", "website", "body", "consent", "bot-field", "_gotcha",
               "form_loaded_at", "ip", "user_agent", "referrer")
+
+
+@dataclass(frozen=True)
+class JsonSettings:
+    """`intake.json`, validated, with the token it names (if any)."""
+
+    url: str
+    secret: str | None = field(repr=False)  # a repr of the settings must never show the token
+    items: str | None  # dotted path to the list in a page, else a guess
+    id_field: str
+    date_field: str
+    next_field: str
+    fields: Mapping[str, str]  # our field name -> dotted path in the endpoint's submission
 
 
 class JsonEndpoint:
@@ -25,14 +39,13 @@ class JsonEndpoint:
     name = "json"
     can_delete = False
 
-    def __init__(self, fetcher: Fetcher, *, url: str, secret: str | None, items: str | None, id_field: str,
-                 date_field: str, next_field: str, fields: Mapping[str, str], now: dt.datetime) -> None:
-        self.fetcher, self.url, self.items = fetcher, url, items
+    def __init__(self, fetcher: Fetcher, settings: JsonSettings, now: dt.datetime) -> None:
+        self.fetcher, self.url, self.items = fetcher, settings.url, settings.items
         self.headers = {"User-Agent": "zukunftsthemen-intake"}
-        if secret:
-            self.headers["Authorization"] = f"Bearer {secret}"
-        self.id_field, self.date_field, self.next_field = id_field, date_field, next_field
-        self.fields, self.now = fields, now
+        if settings.secret:
+            self.headers["Authorization"] = f"Bearer {settings.secret}"
+        self.id_field, self.date_field, self.next_field = settings.id_field, settings.date_field, settings.next_field
+        self.fields, self.now = settings.fields, now
 
     def pages(self) -> Iterator[list[Submission]]:
         """Every page until an empty one or no next link; a loop or another host ends the run with an error."""
@@ -77,8 +90,8 @@ class JsonEndpoint:
         """Map the endpoint's names to ours (dotted paths reach into nested objects)."""
         if not isinstance(item, dict):
             raise FetchError(f"unexpected submission in JSON response: {type(item).__name__}")
-        data = {ours: flatten(dig(item, theirs)) for ours, theirs in self.fields.items()
-                if dig(item, theirs) is not None}
+        data = {name: flatten(dig(item, path)) for name, path in self.fields.items()
+                if dig(item, path) is not None}
         raw_id = dig(item, self.id_field)
         date, problem = utc_date(dig(item, self.date_field), self.now)
         return Submission(key=stable_key(self.name, raw_id, item), source=self.name,
@@ -96,13 +109,12 @@ def build(settings: Mapping[str, Any], fetcher: Fetcher, env: Mapping[str, str],
         raise ConfigError(f"{WHERE}.url: required, an http(s) URL")
     raw_fields = mapping(settings.get("fields"), f"{WHERE}.fields")
     fields = {name: name for name in OUR_FIELDS}
-    for ours, theirs in raw_fields.items():
-        if ours not in OUR_FIELDS:
-            raise ConfigError(f"{WHERE}.fields.{ours}: unknown field (ours are: {', '.join(OUR_FIELDS)})")
-        fields[ours] = text(raw_fields, ours, None, f"{WHERE}.fields") or ours
-    return JsonEndpoint(fetcher, url=url, secret=token(settings, WHERE, None, env),
-                        items=text(settings, "items", None, WHERE),
-                        id_field=text(settings, "id_field", "id", WHERE) or "id",
-                        date_field=text(settings, "date_field", "created_at", WHERE) or "created_at",
-                        next_field=text(settings, "next_field", "next", WHERE) or "next",
-                        fields=fields, now=now)
+    for name in raw_fields:
+        if name not in OUR_FIELDS:
+            raise ConfigError(f"{WHERE}.fields.{name}: unknown field (ours are: {', '.join(OUR_FIELDS)})")
+        fields[name] = text(raw_fields, name, None, f"{WHERE}.fields") or name
+    return JsonEndpoint(fetcher, JsonSettings(
+        url=url, secret=token(settings, WHERE, None, env), items=text(settings, "items", None, WHERE),
+        id_field=text(settings, "id_field", "id", WHERE) or "id",
+        date_field=text(settings, "date_field", "created_at", WHERE) or "created_at",
+        next_field=text(settings, "next_field", "next", WHERE) or "next", fields=fields), now)

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from intake.config import number, text
 from intake.dates import utc_date
 from intake.errors import ConfigError
 from intake.http import Fetcher, FetchError
-from intake.sources import PageGuard, Submission, flatten, stable_key, token
+from intake.sources.base import PageGuard, Submission, flatten, stable_key, token
 
 SETTINGS = ("api_base", "site_id", "form_name", "form_id", "token_env", "per_page", "include_spam",
             "delete_after_pull")
 WHERE = "intake.netlify"
+
+
+@dataclass(frozen=True)
+class NetlifySettings:
+    """`intake.netlify`, validated, with the token it names."""
+
+    api_base: str
+    site_id: str | None
+    form_name: str
+    form_id: str | None
+    secret: str = field(repr=False)  # a repr of the settings must never show the token
+    per_page: int
+    include_spam: bool
+    can_delete: bool  # `delete_after_pull`
 
 
 class Netlify:
@@ -21,14 +36,13 @@ class Netlify:
 
     name = "netlify"
 
-    def __init__(self, fetcher: Fetcher, *, api_base: str, site_id: str | None, form_name: str,
-                 form_id: str | None, secret: str, per_page: int, include_spam: bool, can_delete: bool,
-                 now: dt.datetime) -> None:
+    def __init__(self, fetcher: Fetcher, settings: NetlifySettings, now: dt.datetime) -> None:
         self.fetcher = fetcher
-        self.api = api_base.rstrip("/")
-        self.site_id, self.form_name, self.form_id = site_id, form_name, form_id
-        self.headers = {"Authorization": f"Bearer {secret}", "User-Agent": "zukunftsthemen-intake"}
-        self.per_page, self.include_spam, self.can_delete, self.now = per_page, include_spam, can_delete, now
+        self.api = settings.api_base.rstrip("/")
+        self.site_id, self.form_name, self.form_id = settings.site_id, settings.form_name, settings.form_id
+        self.headers = {"Authorization": f"Bearer {settings.secret}", "User-Agent": "zukunftsthemen-intake"}
+        self.per_page, self.include_spam, self.now = settings.per_page, settings.include_spam, now
+        self.can_delete = settings.can_delete
 
     def find_form(self) -> str:
         """The form id: configured, or looked up by name on the site."""
@@ -102,8 +116,8 @@ def build(settings: Mapping[str, Any], fetcher: Fetcher, env: Mapping[str, str],
         flags[key] = settings.get(key, default)
         if not isinstance(flags[key], bool):
             raise ConfigError(f"{WHERE}.{key}: expected true or false, got {flags[key]!r}")
-    return Netlify(fetcher, api_base=text(settings, "api_base", "https://api.netlify.com/api/v1", WHERE) or "",
-                   site_id=site_id, form_name=text(settings, "form_name", "kommentare", WHERE) or "",
-                   form_id=form_id, secret=token(settings, WHERE, "NETLIFY_AUTH_TOKEN", env) or "",
-                   per_page=per_page, include_spam=flags["include_spam"],
-                   can_delete=flags["delete_after_pull"], now=now)
+    return Netlify(fetcher, NetlifySettings(
+        api_base=text(settings, "api_base", "https://api.netlify.com/api/v1", WHERE) or "", site_id=site_id,
+        form_name=text(settings, "form_name", "kommentare", WHERE) or "", form_id=form_id,
+        secret=token(settings, WHERE, "NETLIFY_AUTH_TOKEN", env) or "", per_page=per_page,
+        include_spam=flags["include_spam"], can_delete=flags["delete_after_pull"]), now)

@@ -7,11 +7,11 @@ from typing import Any, Iterator, Mapping
 
 from intake.config import text
 from intake.errors import ConfigError
-from intake.http import Fetcher, FetchError
+from intake.http import Call, Fetcher, FetchError
 from intake.receiver.app import ID
 from intake.receiver.settings import SETTINGS, WHERE
 from intake.dates import utc_date
-from intake.sources import PageGuard, Submission, flatten, token
+from intake.sources.base import PageGuard, Submission, flatten, token
 
 
 class Receiver:
@@ -56,8 +56,8 @@ class Receiver:
 
     def delete_many(self, submissions: list[Submission]) -> int:
         """Delete a batch at the receiver in one request (it also truncates its log); returns how many."""
-        self.fetcher.request("POST", f"{self.url}/api/submissions/delete", headers=self.headers,
-                             payload={"ids": [s.source_id for s in submissions]})
+        self.fetcher.request(Call("POST", f"{self.url}/api/submissions/delete", headers=self.headers,
+                                  payload={"ids": [s.source_id for s in submissions]}))
         return len(submissions)
 
     def delete(self, submission: Submission) -> None:

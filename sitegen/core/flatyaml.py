@@ -7,6 +7,7 @@ faster. `flat_mapping` declines (returns None) whenever a text uses anything mor
 anchors, tags, comments, document markers, block scalars, unknown escapes, tabs or line breaks
 other than '\\n' where they could matter. The caller then parses the text with the safe loader,
 which also words the errors. tests/test_flatyaml.py holds it to the safe loader on hostile text.
+Folding and escapes of quoted and multi-line scalars are in `flatscalar`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import re
 from typing import Any
 
 import yaml
+
+from .flatscalar import Decline, fold, fold_double, unescape
 
 
 class _All:
@@ -39,10 +42,6 @@ _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
 # a plain scalar: no indicator first, no ': ', no ' #', no tab, no ':' at its end
 _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_BAD = re.compile(r": |\s#|\t|:\Z")
-_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
-            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
-            "L": "\u2028", "P": "\u2029"}
 _text_keys: dict[str, bool] = {}  # key -> whether a plain key of that spelling is text
 # the common case, one match for the whole text: every line 'key: value' with the value on that
 # line, double-quoted, single-quoted, or plain (loops unrolled: alternation per character is slow)
@@ -62,10 +61,6 @@ _CLAIMED: frozenset[str] | _All = _All() if None in _RESOLVER.yaml_implicit_reso
     else frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
 
 
-class _Decline(Exception):
-    """The text is not flat YAML this module is sure of."""
-
-
 def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
     """The mapping a flat YAML text holds, as the safe loader reads it, with the line (1-based) of
     each key under (key,) and of the mapping under (); None when the text is anything else."""
@@ -75,7 +70,7 @@ def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]
     if _LINES.fullmatch(simple):
         try:
             return _simple_mapping(_ONE_LINE.findall(simple))
-        except _Decline:
+        except Decline:
             pass  # e.g. ' #' in a plain value: the line by line reading decides
     lines = text.split("\n")
     data: dict[str, Any] = {}
@@ -90,16 +85,16 @@ def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]
             match = _ENTRY.match(line)
             if match is None:
                 return None
-            key, rest = match.group(1), match.group(2) or ""
+            key, inline = match.group(1), match.group(2) or ""
             if key in data or not _is_text_key(key):
                 return None
             end = _block_end(lines, i)
-            value = _value(rest, lines[i + 1:end])
+            value = _value(inline, lines[i + 1:end])
             if not where:
                 where[()] = i + 1
             data[key], where[(key,)] = value, i + 1
             i = end
-    except _Decline:
+    except Decline:
         return None
     return (data, where) if data else None
 
@@ -113,7 +108,7 @@ def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, A
         if double:
             value = double[1:-1]
             if "\\" in value:
-                value = _unescape(value)
+                value = unescape(value)
         elif single:
             value = single[1:-1]
             if "''" in value:
@@ -124,14 +119,14 @@ def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, A
             if value is not _MISSING:
                 pass
             elif _PLAIN_BAD.search(plain):
-                raise _Decline
+                raise Decline
             elif plain[0] not in _CLAIMED:
                 value = plain  # no other type starts so: text (ids, slugs, names)
             elif len(plain) == 20 and (time := _UTC.fullmatch(plain)):
                 try:  # what the safe loader makes of it, without its general pattern
                     value = dt.datetime(*map(int, time.groups()), tzinfo=dt.timezone.utc)
                 except ValueError:
-                    raise _Decline from None  # e.g. month 13: the safe loader words the error
+                    raise Decline from None  # e.g. month 13: the safe loader words the error
             else:
                 value = _value(plain, [])
                 if type(value) in (type(None), bool) and len(_plain_values) < 256:
@@ -169,96 +164,26 @@ def _value(first: str, more: list[str]) -> Any:
         raw = "\n".join([first] + more).rstrip(" \n")
         match = (_SINGLE if head == "'" else _DOUBLE).match(raw)
         if match is None or match.end() != len(raw):
-            raise _Decline  # unclosed, or something after the closing quote
+            raise Decline  # unclosed, or something after the closing quote
         body = match.group(1)
         if head == "'":
-            return _fold(body.split("\n")).replace("''", "'")
-        return _fold_double(body.split("\n"))
+            return fold(body.split("\n")).replace("''", "'")
+        return fold_double(body.split("\n"))
     parts = [line.strip(" ") for line in [first] + more]  # the blanks around a plain scalar's lines are not in it
     while parts and not parts[-1]:
         parts.pop()  # nor are the blank lines after it
     if not parts or not parts[0]:
-        raise _Decline  # 'key:' with an indented value below, or an empty value: leave it to YAML
+        raise Decline  # 'key:' with an indented value below, or an empty value: leave it to YAML
     for part in parts:
         if part and (part[0] in _PLAIN_START or _PLAIN_BAD.search(part)):
-            raise _Decline
-    value = _fold(parts)
+            raise Decline
+    value = fold(parts)
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == STR_TAG:
         return value
     if tag not in _SCALAR_TAGS:
-        raise _Decline
+        raise Decline
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-        raise _Decline from None  # e.g. the date 2026-13-01: the safe loader says what is wrong
-
-
-def _fold(lines: list[str]) -> str:
-    """Join the lines of a multi-line flow or plain scalar as YAML does: a line break is a space,
-    each blank line between two lines a line break; blanks around the breaks are dropped."""
-    if len(lines) == 1:
-        return lines[0]
-    out = [lines[0].rstrip(" \t")]
-    blank = 0
-    for line in lines[1:-1]:
-        text = line.strip(" \t")
-        if not text:
-            blank += 1
-            continue
-        out += [" " if not blank else "\n" * blank, text]
-        blank = 0
-    out += [" " if not blank else "\n" * blank, lines[-1].lstrip(" \t")]
-    return "".join(out)
-
-
-def _fold_double(lines: list[str]) -> str:
-    """A double-quoted scalar's value from its lines (still escaped). A line ending in an escaped
-    line break ('\\' at its very end) joins the next without a space, blanks before it kept. An
-    escape never spans lines, so each line is unescaped on its own: '\\u20' at a line's end is
-    an error, not the start of an escape the next line completes."""
-    for line in lines[:-1]:
-        stripped = line.rstrip(" \t")
-        if stripped != line and _odd_backslashes(stripped):
-            raise _Decline  # an escaped blank ('\\ ', '\\<tab>') at a line's end: not worth the rules
-    out: list[str] = []
-    blank, joined = 0, False
-    for k, line in enumerate(lines):
-        last = k == len(lines) - 1
-        text = line if k == 0 else line.lstrip(" \t")
-        escaped = not last and _odd_backslashes(text)
-        if escaped:
-            text = text[:-1]
-        elif not last:
-            text = text.rstrip(" \t")
-        if k and not escaped and not last and not text:
-            blank += 1  # a blank line; a line with only an escaped line break adds nothing
-            continue
-        if k:
-            out.append("\n" * blank if joined or blank else " ")
-        out.append(_unescape(text))
-        blank, joined = 0, escaped
-    return "".join(out)
-
-
-def _odd_backslashes(text: str) -> bool:
-    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(_escape, text)
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if len(code) == 1:
-        char = _ESCAPES.get(code)
-        if char is None:
-            raise _Decline  # the safe loader reports the unknown escape
-        return char
-    value = int(code[1:], 16)  # \xXX, \uXXXX, \UXXXXXXXX
-    if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-        raise _Decline
-    return chr(value)
+        raise Decline from None  # e.g. the date 2026-13-01: the safe loader says what is wrong

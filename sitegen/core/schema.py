@@ -97,18 +97,7 @@ class Validator:
         if rule.kind == "any":
             return value
         if rule.kind in ("text", "url"):
-            if not isinstance(value, str):
-                self.error(key, f"'{name}' must be text, but YAML read it as {describe(value)}",
-                           f"put the value in quotes: {key[-1]}: \"{value}\"")
-                return str(value)
-            if not (value.isascii() and value.isprintable()):  # the common case needs no regex
-                value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
-            if rule.kind == "url" and not value.startswith(("https://", "http://", "/", "mailto:")):
-                self.error(key, f"'{name}' must be a web address starting with https:// or /", f"got '{value}'")
-            elif rule.kind == "url" and other_host(value):
-                self.error(key, f"'{name}' starts with '//' or '/\\', which browsers read as another site's address",
-                           f"write https://… for another site, or one '/' for a page of this one; got '{value}'")
-            return value.strip()
+            return self.text(value, rule.kind == "url", key)
         if rule.kind == "int":
             if type(value) is not int:
                 self.error(key, f"'{name}' must be a whole number, not {describe(value)}")
@@ -143,6 +132,22 @@ class Validator:
                 return None
             return self.mapping(value, rule.fields, key)
         raise AssertionError(rule.kind)
+
+    def text(self, value: Any, is_url: bool, key: tuple[Any, ...]) -> str:
+        """Check text (and a URL's form), without the characters the site never shows."""
+        name = dotted(key)
+        if not isinstance(value, str):
+            self.error(key, f"'{name}' must be text, but YAML read it as {describe(value)}",
+                       f"put the value in quotes: {key[-1]}: \"{value}\"")
+            return str(value)
+        if not (value.isascii() and value.isprintable()):  # the common case needs no regex
+            value = strip_forbidden(value)  # YAML escapes like "\x01" can still produce them
+        if is_url and not value.startswith(("https://", "http://", "/", "mailto:")):
+            self.error(key, f"'{name}' must be a web address starting with https:// or /", f"got '{value}'")
+        elif is_url and other_host(value):
+            self.error(key, f"'{name}' starts with '//' or '/\\', which browsers read as another site's address",
+                       f"write https://… for another site, or one '/' for a page of this one; got '{value}'")
+        return value.strip()
 
     def datetime(self, value: Any, key: tuple[Any, ...]) -> dt.datetime | None:
         """Accept YAML timestamps and 'YYYY-MM-DD HH:MM' text; naive values stay naive."""

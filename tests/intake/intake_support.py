@@ -15,7 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # `intake` is run from the repo root, never installed
 sys.path.insert(0, str(Path(__file__).parent))
 
-from intake.cli import Runtime, main  # noqa: E402
+from intake.cli import main  # noqa: E402
+from intake.runtime import Runtime  # noqa: E402
 
 BLNS = next(p for p in (REPO / "tests" / "data" / "blns.json", Path("/work/shared/data/blns.json")) if p.exists())
 TOPIC = """---

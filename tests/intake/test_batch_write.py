@@ -29,7 +29,7 @@ def test_add_many_adds_only_new_keys_and_never_overwrites(tmp_path: Path) -> Non
     inbox = Inbox(tmp_path / "inbox")
     first = Entry(key="netlify-a", source="netlify", date="2026-11-26T08:00:00Z", fields={"name": "Erste"})
     assert inbox.add_many([first]) == 1
-    again = first.but(fields={"name": "Überschrieben?"})
+    again = first.with_changes(fields={"name": "Überschrieben?"})
     other = Entry(key="netlify-b", source="netlify", date="2026-11-26T08:01:00Z")
     assert inbox.add_many([again, other]) == 1
     assert inbox.get("netlify-a").fields == {"name": "Erste"}

@@ -43,9 +43,9 @@ def test_from_dict_ignores_unknown_keys_and_fills_empty_ones() -> None:
 
 
 def test_but_changes_only_what_it_names() -> None:
-    changed = FULL.but(status="rejected", reason=None)
+    changed = FULL.with_changes(status="rejected", reason=None)
     assert changed.status == "rejected" and changed.reason is None and FULL.status == "approved"
-    assert changed.but(status="approved", reason="r") == FULL
+    assert changed.with_changes(status="approved", reason="r") == FULL
 
 
 def test_topic_and_name_read_the_fields() -> None:

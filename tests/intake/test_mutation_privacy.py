@@ -135,7 +135,7 @@ def test_an_address_with_an_undecodable_byte_still_hashes() -> None:
 
 
 def test_purge_passes_over_entries_already_purged_and_clears_spam_text(tmp_path: Path) -> None:
-    done = entry("netlify-a", "2026-01-01T00:00:00Z").but(personal={}, purged_at="2026-07-01T00:00:00Z")
+    done = entry("netlify-a", "2026-01-01T00:00:00Z").with_changes(personal={}, purged_at="2026-07-01T00:00:00Z")
     cfg, inbox = stored(tmp_path, done, entry("netlify-b", "2026-01-01T00:00:00Z", "spam"))
     assert privacy.purge(cfg, inbox, NOW) == ["netlify-b (spam, 2026-01-01T00:00:00Z)"]
     assert (inbox.get("netlify-b").personal, inbox.get("netlify-b").fields) == ({}, {})

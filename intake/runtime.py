@@ -1,0 +1,40 @@
+"""What a command gets from outside the process: environment, streams, transport, sleep and clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, TextIO
+
+import httpx
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything from outside the process, injectable so tests need no monkeypatching."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    stdin: TextIO = sys.stdin
+    stdout: TextIO = sys.stdout
+    stderr: TextIO = sys.stderr
+    transport: httpx.BaseTransport | None = None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+
+    def now(self) -> dt.datetime:
+        """The current time in UTC."""
+        return dt.datetime.fromtimestamp(self.clock(), dt.timezone.utc)
+
+    def stamp(self) -> str:
+        """The current time as the UTC ISO 8601 string the files use."""
+        return self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def say(self, text: str) -> None:
+        """A line for the editor on stdout."""
+        self.stdout.write(text + "\n")
+
+    def warn(self, text: str) -> None:
+        """A line on stderr."""
+        self.stderr.write(text + "\n")
