@@ -87,6 +87,7 @@ def test_an_approved_comment_file_is_the_contracts_text_with_dates_as_quoted_sta
     text = (config.root / "content" / "kommentare" / TOPIC / "netlify-a1.yaml").read_text(encoding="utf-8")
     assert [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()] == list(contract.FIELDS)
     assert "\ndate: '2026-11-01T08:30:15Z'\n" in text and f"\nmoderated_at: '{NOW}'\n" in text
+    assert contract.STAMP.match(contract.stamp(dt.datetime(999, 1, 2, tzinfo=dt.timezone.utc)))  # four digits
     assert text == contract.comment_yaml(read_yaml(config.root / "content" / "kommentare" / TOPIC /
                                                    "netlify-a1.yaml").data)
 
@@ -178,5 +179,6 @@ def test_the_benchmark_corpus_writes_comment_files_exactly_as_the_intake_does(tm
     assert written
     for path in written:
         data = read_yaml(path).data
-        assert isinstance(data["date"], str)  # a quoted stamp, as production writes it, not a YAML timestamp
+        # a quoted stamp, as production writes it, not a YAML timestamp
+        assert contract.STAMP.match(data["date"]) and contract.STAMP.match(data["moderated_at"]), path
         assert path.read_text(encoding="utf-8") == contract.comment_yaml(data), path

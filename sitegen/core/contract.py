@@ -22,8 +22,8 @@ COMMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 FIELDS = ("id", "topic", "parent", "name", "body", "date", "official", "moderated_at", "moderated_by")
 OFFICIAL = ("stadt", "themenpate")  # the badges an official reply is shown with
 MAX_DEPTH = 3  # a top-level comment is at depth 1; replies nest at most this deep
-# `date` and `moderated_at` are UTC with a four-digit year and whole seconds, stored as quoted strings
-DATE_FORMAT = "YYYY-MM-DDTHH:MM:SSZ"
+# `date` and `moderated_at`: UTC, four-digit year, whole seconds, stored as quoted strings (see stamp)
+STAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
