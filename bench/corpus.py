@@ -17,8 +17,14 @@ import argparse
 import datetime as dt
 import random
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
+
+from sitegen.core.contract import MAX_DEPTH, comment_yaml  # noqa: E402  (comment files as the intake writes them)
 
 # ---------------------------------------------------------------- vocabulary (German, municipal)
 
@@ -127,17 +133,6 @@ class Topic:
 
 
 @dataclass
-class Comment:
-    id: str
-    topic: str
-    parent: str | None
-    name: str
-    body: str
-    date: dt.datetime
-    official: str | None
-
-
-@dataclass
 class Event:
     slug: str
     title: str
@@ -152,7 +147,7 @@ class Event:
 @dataclass
 class Corpus:
     topics: list[Topic] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)  # the contract's FIELDS
     events: list[Event] = field(default_factory=list)
     pages: list[tuple[str, str, str]] = field(default_factory=list)  # slug, title, body
 
@@ -260,7 +255,7 @@ def generate(n: int, seed: int) -> Corpus:
             cid = f"k{i + 1}-{j + 1}"
             parent = None
             if ids and r.random() < 0.4:
-                cands = [x for x in ids if depth[x] < 3]
+                cands = [x for x in ids if depth[x] < MAX_DEPTH]
                 parent = r.choice(cands) if cands else None
             depth[cid] = depth[parent] + 1 if parent else 1
             ids.append(cid)
@@ -269,7 +264,9 @@ def generate(n: int, seed: int) -> Corpus:
             if r.random() < 0.3:
                 body += "\n\n" + r.choice(COMMENT_LINES)
             official = "themenpate" if parent and r.random() < 0.2 else None
-            c.comments.append(Comment(cid, slug, parent, f"{r.choice(FIRST)} {r.choice(LAST)[0]}.", body, when, official))
+            name = f"{r.choice(FIRST)} {r.choice(LAST)[0]}."
+            c.comments.append({"id": cid, "topic": slug, "parent": parent, "name": name, "body": body, "date": when,
+                               "official": official, "moderated_at": when, "moderated_by": "redaktion"})
     for i in range(max(1, n // 10)):
         linked = sorted({r.randrange(n) for _ in range(r.randint(1, 3))})
         start = dt.datetime(2026, 1, 10, 18, 0) + dt.timedelta(days=(i * 3) % 700, hours=r.choice([-2, 0, 1]))
@@ -316,13 +313,6 @@ def event_yaml(e: Event) -> str:
     return "\n".join(lines) + "\n"
 
 
-def comment_yaml(c: Comment) -> str:
-    iso = c.date.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (f"id: {c.id}\ntopic: {c.topic}\nparent: {c.parent or 'null'}\nname: {q(c.name)}\n"
-            f"body: {q(c.body)}\ndate: {iso}\nofficial: {c.official or 'null'}\n"
-            f"moderated_at: {iso}\nmoderated_by: redaktion\n")
-
-
 def put(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -345,7 +335,7 @@ def write_ours(c: Corpus, root: Path) -> None:
     for slug, title, body in c.pages:
         put(content / "seiten" / f"{slug}.md", f"---\ntitle: {q(title)}\n---\n{body}")
     for k in c.comments:
-        put(content / "kommentare" / k.topic / f"{k.id}.yaml", comment_yaml(k))
+        put(content / "kommentare" / k["topic"] / f"{k['id']}.yaml", comment_yaml(k))
 
 
 # Pelican: topics are articles at /themen/<slug>/, events and pages are Pelican "pages" with their own
@@ -494,7 +484,7 @@ def write_hugo(c: Corpus, root: Path) -> None:
     for slug, title, body in c.pages:  # at /<slug>/ like ours, not /seiten/<slug>/
         put(content / "seiten" / f"{slug}.md", f"---\ntitle: {q(title)}\nurl: /{slug}/\n---\n{body}")
     for k in c.comments:
-        put(root / "data" / "kommentare" / k.topic / f"{k.id}.yaml", comment_yaml(k))
+        put(root / "data" / "kommentare" / k["topic"] / f"{k['id']}.yaml", comment_yaml(k))
 
 
 def write_all(n: int, outdir: Path, seed: int = 1) -> Corpus:

@@ -26,11 +26,23 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+CONTRACT = REPO / "sitegen" / "core" / "contract.py"  # the comment files' format: corpus.py writes through it
+
+
+def _contract() -> types.ModuleType:
+    """The comment contract, loaded from its file alone: it needs only PyYAML, and importing the
+    sitegen package would load the whole generator into this runner, which should stay small."""
+    spec = importlib.util.spec_from_file_location("comment_contract", CONTRACT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 # Where the builds write. This machine kind's disk is ext4 without a journal, where the kernel
 # skips inodes freed in the last minutes when it makes a file (recently_deleted in `perf`): after
@@ -211,9 +223,10 @@ def wipe(*paths: Path) -> None:
 # ---------------------------------------------------------------- the corpus, cached
 
 def corpus_for(n: int, seed: int) -> Path:
-    """bench/corpus/n<N>-s<seed>/, regenerated when corpus.py changed since it was written."""
+    """bench/corpus/n<N>-s<seed>/, regenerated when corpus.py or the comment contract changed since."""
     folder = BENCH / "corpus" / f"n{n}-s{seed}"
-    stamp = hashlib.sha256((BENCH / "corpus.py").read_bytes() + f"{n}:{seed}".encode()).hexdigest()
+    code = (BENCH / "corpus.py").read_bytes() + CONTRACT.read_bytes()
+    stamp = hashlib.sha256(code + f"{n}:{seed}".encode()).hexdigest()
     stamp_file = folder / ".stamp"
     if stamp_file.exists() and stamp_file.read_text() == stamp:
         return folder
@@ -283,13 +296,14 @@ class OurSite:
                               "Die Redaktion hat diesen Absatz ergänzt.\n", encoding="utf-8")
 
     def approve_comment(self, run: int) -> None:
-        """What `intake review` does on approval: one new comment YAML under the topic."""
+        """What `intake review` does on approval: one new comment YAML under the topic, as it writes it."""
         slug = self.topic.stem
         cid = f"bench-{run + 1}"
-        (self.root / "content" / "kommentare" / slug / f"{cid}.yaml").write_text(
-            f"id: {cid}\ntopic: {slug}\nparent: null\nname: \"Benchmark B.\"\n"
-            f"body: \"Ein neuer Kommentar aus Lauf {run + 1}.\"\ndate: 2026-05-30T10:00:00Z\n"
-            "official: null\nmoderated_at: 2026-05-30T11:00:00Z\nmoderated_by: redaktion\n", encoding="utf-8")
+        text = _contract().comment_yaml({
+            "id": cid, "topic": slug, "parent": None, "name": "Benchmark B.",
+            "body": f"Ein neuer Kommentar aus Lauf {run + 1}.", "date": "2026-05-30T10:00:00Z", "official": None,
+            "moderated_at": "2026-05-30T11:00:00Z", "moderated_by": "redaktion"})
+        (self.root / "content" / "kommentare" / slug / f"{cid}.yaml").write_text(text, encoding="utf-8")
 
     def edit_template(self, run: int) -> None:
         """A visible change inside topic.html's main block, so every topic page changes."""

@@ -10,6 +10,7 @@ from intake import commands
 from intake.entry import STATUSES
 from intake.errors import ConfigError, RunError
 from intake.runtime import Runtime
+from sitegen.core.contract import OFFICIAL
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     approve = subs.add_parser("approve", parents=[common, by], help="publish entries to content/kommentare/",
                               description="publish entries to content/kommentare/ (rebuild and commit after)")
     approve.add_argument("ids", nargs="+", metavar="ID")
-    approve.add_argument("--official", choices=("stadt", "themenpate"), help="show an official badge")
+    approve.add_argument("--official", choices=OFFICIAL, help="show an official badge")
     reject = subs.add_parser("reject", parents=[common, by], help="reject entries (kept out of content/)",
                              description="reject entries; a published one is taken off again")
     reject.add_argument("ids", nargs="+", metavar="ID")
@@ -48,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
     reply = subs.add_parser("reply", parents=[common, by], help="publish an official reply to a comment",
                             description="publish an official reply (text from --text or stdin)")
     reply.add_argument("id", help="id of the published comment to answer")
-    reply.add_argument("--as", dest="role", required=True, choices=("stadt", "themenpate"))
+    reply.add_argument("--as", dest="role", required=True, choices=OFFICIAL)
     reply.add_argument("--text", help="the reply; read from stdin when missing")
     reply.add_argument("--name", help="display name (default: intake.official_names or the topic's Themenpate)")
     sub("forget", "erase every submission and published comment of an e-mail address").add_argument("email")

@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from intake import files, topics
-from intake.entry import KEY
+from intake import files
 from intake.errors import RunError
+from sitegen.core.contract import COMMENT_ID, MAX_DEPTH, SLUG, comment_yaml
 from sitegen.core.source import SourceError, read_yaml
-
-MAX_DEPTH = 3
-PUBLIC_KEYS = ("id", "topic", "parent", "name", "body", "date", "official", "moderated_at", "moderated_by")
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -25,14 +22,14 @@ def read(path: Path) -> dict[str, Any]:
 
 def comment_file(root: Path, topic: str, cid: str) -> Path | None:
     """content/kommentare/<topic>/<id>.yaml, or None when either part is not a safe name."""
-    if not topics.SLUG.match(topic) or not KEY.match(cid):
+    if not SLUG.match(topic) or not COMMENT_ID.match(cid):
         return None
     return root / "content" / "kommentare" / topic / f"{cid}.yaml"
 
 
 def find(root: Path, cid: str) -> Path | None:
     """The published comment with this id in any topic."""
-    if not KEY.match(cid):
+    if not COMMENT_ID.match(cid):
         return None
     hits = sorted((root / "content" / "kommentare").glob(f"*/{cid}.yaml"))
     return hits[0] if hits else None
@@ -77,15 +74,15 @@ def unpublish(path: Path) -> bool:
 
 
 def write_comment(root: Path, data: dict[str, Any]) -> Path:
-    """Write one approved comment with exactly the public keys."""
+    """Write one approved comment as the contract says: its fields, in order, dates as stamps."""
     path = comment_file(root, data["topic"], data["id"])
     if path is None:
         raise RunError(f"refusing to publish under unsafe name {data['topic']!r}/{data['id']!r}")
-    files.write(path, {k: data[k] for k in PUBLIC_KEYS})
+    files.write_text(path, comment_yaml(data))
     return path
 
 
 def check_parent(root: Path, topic: str, parent: str | None) -> None:
-    """A reply needs a published parent in the same topic, and may nest at most 3 deep."""
+    """A reply needs a published parent in the same topic, and may nest at most MAX_DEPTH deep."""
     if parent and depth(root, topic, parent) >= MAX_DEPTH:
         raise RunError(f"replies nest at most {MAX_DEPTH} deep; {parent} is already at depth {MAX_DEPTH}")

@@ -8,8 +8,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-
 from intake.errors import ConfigError
+from sitegen.core.contract import OFFICIAL
 
 SOURCES = ("netlify", "formspree", "json", "receiver")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -149,7 +149,7 @@ def parse(root: Path, raw_site: Any) -> IntakeConfig:
     if inside(key_file, root):
         raise ConfigError("intake.hash_key_file: must be outside the repository, so the key never enters git")
     names = mapping(raw.get("official_names"), "intake.official_names")
-    check_keys(names, ("stadt", "themenpate"), "intake.official_names")
+    check_keys(names, OFFICIAL, "intake.official_names")
     officials = {"stadt": text(names, "stadt", "Stadt", "intake.official_names") or "Stadt"}
     if names.get("themenpate") is not None:
         officials["themenpate"] = text(names, "themenpate", None, "intake.official_names") or ""

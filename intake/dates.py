@@ -1,4 +1,4 @@
-"""Dates from form backends: parsed leniently, stored strictly (UTC, four-digit year, whole seconds)."""
+"""Dates from form backends: parsed leniently, stored strictly (the contract's `stamp`)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ import datetime as dt
 from typing import Any
 
 from intake.http import shown
+from sitegen.core.contract import stamp
 
 EARLIEST_YEAR = 1000  # earlier years break ISO 8601's four digits, and no comment is that old
 CLOCK_SLACK = dt.timedelta(days=1)  # a backend clock may run a little ahead; a day more is not a date
-
-
-def stamp(when: dt.datetime) -> str:
-    """UTC `YYYY-MM-DDTHH:MM:SSZ` with a four-digit year (strftime leaves years below 1000 unpadded)."""
-    when = when.astimezone(dt.timezone.utc)
-    return f"{when.year:04d}-{when:%m-%dT%H:%M:%S}Z"
 
 
 def parse_date(value: Any) -> dt.datetime:

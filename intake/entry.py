@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Mapping
 
+from sitegen.core.contract import COMMENT_ID
+
 STATUSES = ("pending", "approved", "rejected", "spam", "erased")
-KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
+KEY = COMMENT_ID  # an entry's key becomes its comment's id (and file name) when approved
 # Fields that are published when approved; everything personal lives in `personal`.
 PUBLIC_FIELDS = ("topic", "parent", "name", "body")
 PERSONAL_FIELDS = ("email", "website", "ip", "user_agent", "referrer")

@@ -9,14 +9,10 @@ from typing import Any
 
 import yaml
 
+from sitegen.core.contract import dump
+
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 TEMP_PREFIX = ".tmp-"
-
-
-def dump(data: Any) -> str:
-    """YAML text for data, readable by humans and by the safe loader."""
-    return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=100)
 
 
 def read(path: Path) -> Any:
@@ -34,9 +30,14 @@ def fsync_dir(directory: Path) -> None:
 
 
 def write(path: Path, data: Any) -> None:
-    """Write YAML atomically: temp file in the same dir, fsync, rename, fsync the dir."""
+    """Write data as YAML atomically (see write_text)."""
+    write_text(path, dump(data))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file atomically: temp file in the same dir, fsync, rename, fsync the dir."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = dump(data).encode("utf-8")
+    payload = text.encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -20,8 +20,6 @@ from intake.errors import RunError
 from intake.inbox import Inbox
 from intake.validate import controls
 
-OFFICIAL = ("stadt", "themenpate")
-
 
 @dataclass(frozen=True)
 class Decision:

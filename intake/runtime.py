@@ -10,6 +10,8 @@ from typing import Callable, Mapping, TextIO
 
 import httpx
 
+from sitegen.core.contract import stamp
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -29,7 +31,7 @@ class Runtime:
 
     def stamp(self) -> str:
         """The current time as the UTC ISO 8601 string the files use."""
-        return self.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stamp(self.now())
 
     def say(self, text: str) -> None:
         """A line for the editor on stdout."""

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from intake.errors import RunError
+from sitegen.core.contract import SLUG
 from sitegen.core.source import SourceError, read_markdown
-
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 
 
 def known(root: Path) -> set[str]:

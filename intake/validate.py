@@ -8,8 +8,8 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from intake.config import Limits
-from intake.entry import KEY, PERSONAL_FIELDS
-from intake.topics import SLUG
+from intake.entry import PERSONAL_FIELDS
+from sitegen.core.contract import COMMENT_ID, SLUG
 
 STORE_MAX = 65536  # a hostile megabyte body is cut for storage; it is over any limit anyway
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
@@ -78,7 +78,7 @@ def check(fields: Mapping[str, str], personal: Mapping[str, str], limits: Limits
     elif not SLUG.match(topic) or topic not in topics:
         problems.append(f"topic: unknown topic {topic[:80]!r}")
     parent = fields.get("parent", "")
-    if parent and not KEY.match(parent):
+    if parent and not COMMENT_ID.match(parent):
         problems.append("parent: not a valid comment id")
     for name, limit, allowed in (("name", limits.name, ""), ("body", limits.body, "\n\t")):
         value = fields.get(name, "")

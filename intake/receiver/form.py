@@ -8,9 +8,8 @@ from email.policy import HTTP
 from urllib.parse import parse_qsl
 
 from intake.config import Limits
-from intake.entry import KEY
-from intake.topics import SLUG
 from intake.validate import CONSENT
+from sitegen.core.contract import COMMENT_ID, SLUG
 
 # What the site's form sends; anything else is dropped, not stored.
 FIELDS = ("topic", "parent", "name", "email", "website", "body", "consent", "form_loaded_at", "bot-field",
@@ -66,7 +65,7 @@ def check(fields: dict[str, str], limits: Limits) -> dict[str, str]:
             raise Refusal(400, "Ein verstecktes Feld, das leer bleiben muss, wurde ausgefüllt. Falls Ihr Browser "
                                "Formulare automatisch ausfüllt, schalten Sie das bitte für diese Seite ab.")
     topic, parent = fields.get("topic", ""), fields.get("parent", "")
-    if not SLUG.match(topic) or len(topic) > 64 or (parent and not KEY.match(parent)):
+    if not SLUG.match(topic) or len(topic) > 64 or (parent and not COMMENT_ID.match(parent)):
         raise Refusal(400, "Das Formular gehört zu keinem Thema dieser Seite.")
     for name, label, limit, required in (("name", "Name", limits.name, True),
                                          ("body", "Kommentar", limits.body, True),

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping, Protocol
 
 from intake.config import text
 from intake.errors import ConfigError
 from intake.http import FetchError
-
-RAW_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
+from sitegen.core.contract import COMMENT_ID
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,8 @@ class Source(Protocol):
 def stable_key(source: str, raw_id: Any, item: Any) -> str:
     """`<source>-<id>` when the id is a safe short slug, else a hash of it (or of the content)."""
     raw = "" if raw_id is None else str(raw_id)
-    if raw and RAW_ID.match(raw) and len(source) + 1 + len(raw) <= 64:
+    # the key becomes a comment id: the backend's id must be one, and so must fit beside the source's name
+    if raw and COMMENT_ID.match(raw) and len(source) + 1 + len(raw) <= 64:
         return f"{source}-{raw}"
     basis = raw if raw else json.dumps(item, sort_keys=True, ensure_ascii=False, default=str)
     return f"{source}-h{hashlib.sha256(basis.encode('utf-8', 'surrogatepass')).hexdigest()[:24]}"

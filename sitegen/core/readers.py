@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from . import rules
 from .confine import allowed
+from .contract import COMMENT_ID, MAX_DEPTH, SLUG
 from .errors import Problems
 from .codepoints import strip_invisible
 from .markdown_html import markdown_to_html
@@ -19,10 +19,7 @@ from .schema import Validator
 from .source import Source, SourceError, read_markdown, read_yaml
 
 BERLIN = ZoneInfo("Europe/Berlin")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
-COMMENT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}\Z")
 RESERVED = {"themen", "termine", "static", "feeds", "daten", "danke", "404", "index", "kommentare"}
-MAX_DEPTH = 3
 
 Convert = Callable[[str], str]
 Signature = tuple[int, int, int]
@@ -198,7 +195,7 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def read_thread(folder: Path, problems: Problems) -> list[Comment]:
-    """All comments of one topic folder, with the thread rules checked: parents exist, depth <= 3."""
+    """All comments of one topic folder, with the thread rules checked: parents exist, depth <= MAX_DEPTH."""
     if os.path.islink(folder) and not allowed(folder, problems.root, problems):
         return []
     comments = [c for path in file_paths(folder, ".yaml", problems) if (c := read_comment(path, problems))]

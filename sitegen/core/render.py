@@ -16,6 +16,7 @@ from . import outputs
 from . import urls
 from .assets import Assets
 from .comment_html import comment_to_html
+from .contract import MAX_DEPTH
 from .model import Comment, Event, Page, Site, Topic
 from .threads import count, threads
 
@@ -44,6 +45,7 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None, p
         when=dates.event_when, comment=comment_to_html,
     )
     urls.install(env.globals, env.filters, prefix, assets.url)
+    env.globals["max_depth"] = MAX_DEPTH  # comments.html offers a reply form only above it
     return env
 
 

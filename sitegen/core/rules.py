@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import schema as s
+from .contract import OFFICIAL
 
 TOPIC = {
     "title": s.text(required=True, example="Digital.Stadt.Jena"),
@@ -46,7 +47,7 @@ COMMENT = {
     "name": s.text(required=True),
     "body": s.text(required=True),
     "date": s.Rule("datetime", required=True),
-    "official": s.choice("stadt", "themenpate"),
+    "official": s.choice(*OFFICIAL),
     "moderated_at": s.Rule("datetime"),
     "moderated_by": s.text(),
 }
