@@ -69,7 +69,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "intake/inbox.py": ("tests/intake/test_batch_write.py", "tests/intake/test_pull.py", "tests/intake/test_rules.py",
                         "tests/intake/test_strength.py", "tests/intake/test_cli.py",
                         "tests/intake/test_moderation_safety.py", *SLOW_MODERATION),
-    "intake/receiver/guard.py": ("tests/intake/test_receiver_store.py", "tests/intake/test_http.py",
+    "intake/receiver/guard.py": ("tests/intake/test_receiver_guard.py", "tests/intake/test_receiver_store.py", "tests/intake/test_http.py",
                                  "tests/intake/test_receiver.py", *SLOW_RECEIVER),
     "intake/receiver/form.py": ("tests/intake/test_receiver.py", "tests/intake/test_receiver_store.py",
                                 *SLOW_RECEIVER),
