@@ -18,8 +18,8 @@ from . import urls
 from .assets import Assets
 from .comment_html import comment_to_html
 from .contract import MAX_DEPTH
-from .opendata_schemas import schema_file
 from .model import Comment, Event, Page, Site, Topic
+from .opendata_schemas import schema_file
 from .threads import count, threads
 
 
