@@ -35,10 +35,14 @@ def license_of(config: dict[str, Any]) -> dict[str, str]:
     return {"name": chosen.get("license_name") or LICENSE_NAME, "url": chosen.get("license_url") or LICENSE_URL}
 
 
+def publisher_of(config: dict[str, Any]) -> str:
+    """Whom reusers name under the licence: the operator from the Impressum, else the site."""
+    return (config.get("operator") or {}).get("name") or config["title"]
+
+
 def head(config: dict[str, Any], dataset: str, title: str) -> dict[str, Any]:
     """What every dataset starts with: its title, licence, publisher (whom to name) and schema."""
-    publisher = (config.get("operator") or {}).get("name") or config["title"]
-    return {"title": f"{config['title']}: {title}", "license": license_of(config), "publisher": publisher,
+    return {"title": f"{config['title']}: {title}", "license": license_of(config), "publisher": publisher_of(config),
             "schema": f"{config.get('base_url') or ''}/daten/{dataset}.schema.json"}
 
 

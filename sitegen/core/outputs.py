@@ -192,7 +192,7 @@ def event_jsonld(site: Site, event: Event) -> Markup:
         "location": places[0] if len(places) == 1 else places,
         "url": base(site) + event.url,
         "description": ical.plain(event.body_html),
-        "organizer": {"@type": "Organization", "name": (site.config.get("operator") or {}).get("name") or site.config["title"]},
+        "organizer": {"@type": "Organization", "name": opendata.publisher_of(site.config)},
     }
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # '<', '>' and '&' as escapes so no text can close the <script> element

@@ -157,7 +157,7 @@ class Renderer:
         )
         yield "daten/index.html", self.page("daten.html", "/daten/", datasets=datasets,
                                             license=opendata.license_of(config),
-                                            publisher=opendata.head(config, "", "")["publisher"])
+                                            publisher=opendata.publisher_of(config))
         yield "daten/themen.json", opendata.topics_json(config, site.topics)
         yield "daten/themen.csv", opendata.topics_csv(config, site.topics)
         yield "daten/termine.json", opendata.events_json(config, site.events)
