@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -100,3 +102,8 @@ def test_feed_is_well_formed_and_open_data_round_trips(hostile_site: tuple[Path,
     bodies = {c["id"]: c["body"] for c in data["comments"]}
     for i, s in enumerate(blns):
         assert bodies[f"b{i}"] == strip_forbidden(f"B{i} {s}").strip()
+    # the spreadsheet copy holds the same texts (none starts with a formula character: 'B…', 'N…')
+    text = (out / "daten/kommentare.csv").read_bytes().decode("utf-8-sig")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text, newline=""), delimiter=";")}
+    assert {i: r["body"] for i, r in rows.items()} == bodies
+    assert {i: r["name"] for i, r in rows.items()} == {c["id"]: c["name"] for c in data["comments"]}

@@ -124,7 +124,7 @@ def test_ical_folds_at_75_octets_without_splitting_characters() -> None:
 
 def test_calendar_has_rfc5545_essentials() -> None:
     site = load(FIXTURE)
-    data = ical.calendar(site.events, "T", "https://x.example").decode("utf-8")
+    data = ical.calendar(site.events, "T", "https://x.example", dt.date(2026, 11, 26)).decode("utf-8")
     assert data.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and data.endswith("END:VCALENDAR\r\n")
     assert "\n" not in data.replace("\r\n", "")
     assert data.count("BEGIN:VEVENT") == 3 and data.count("BEGIN:VTIMEZONE") == 1
@@ -169,7 +169,7 @@ def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() ->
     """A worker hands back a topic's comments as open-data JSON and publication keys; the feed
     loads the few it shows. Both ways must give the same open data and the same feed."""
     from sitegen.core.model import Comment
-    from sitegen.core.outputs import CommentOutputs, public_json, published
+    from sitegen.core.outputs import CommentOutputs, public_data, published
 
     utc = dt.timezone.utc
     by_topic = {topic: tuple(Comment(f"{topic}-{n}", topic, None, f"Name {n}", f"<b>{n}</b> \u2028 \"x\"",
@@ -177,10 +177,10 @@ def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() ->
                                      dt.datetime(2026, 2, 1, n % 24, n, tzinfo=utc) if n % 2 else None, "r")
                              for n in range(count))
                 for topic, count in (("a", 3), ("b", 0), ("c", 24), ("d", 40))}
-    whole, parts = CommentOutputs("T", limit=20), CommentOutputs("T", limit=20)
+    whole, parts = CommentOutputs({"title": "T"}, limit=20), CommentOutputs({"title": "T"}, limit=20)
     for topic, comments in by_topic.items():
         whole.add(reversed(comments))  # in any order: open data sorts each topic's comments
-        parts.add_json(public_json(comments), len(comments))
+        parts.add_public(*public_data(comments), len(comments))
         for c in comments:
             parts.offer(published(c), topic)
     loads: list[str] = []
@@ -189,6 +189,7 @@ def test_comments_arriving_as_json_give_the_outputs_of_comments_added_whole() ->
     everything = [c for comments in by_topic.values() for c in comments]
     assert whole.recent(by_topic.get) == sorted(everything, key=published, reverse=True)[:20]
     assert parts.open_data() == whole.open_data()
+    assert parts.open_data_csv() == whole.open_data_csv()
     data = json.loads(whole.buffer.getvalue())
     assert data["count"] == 67 and [c["id"] for c in data["comments"][:3]] == ["a-0", "a-1", "a-2"]
 

@@ -39,6 +39,9 @@ RULES: dict[str, s.Rule] = {
         status=s.text(), evaluated_on=s.DATE, contact=s.text(),
         enforcement_body=s.text(), enforcement_url=s.url(),
     ),
+    # the licence of /daten/ (opendata.py); both or neither, default DL-DE BY 2.0
+    "open_data": s.struct(license_name=s.text(example="Creative Commons Namensnennung 4.0"),
+                          license_url=s.url(example="https://creativecommons.org/licenses/by/4.0/")),
     "deploy": s.struct(host=s.choice("netlify", "cloudflare", "github", "gitlab", "server", default="netlify")),
     "intake": s.Rule("any"),
 }
@@ -77,7 +80,7 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
             problems.add(path, exc.line, exc.message, exc.hint)
     v = s.Validator(lines, report)
     config = v.mapping(data, RULES)
-    for group in ("form", "operator", "responsible", "privacy", "accessibility", "deploy"):
+    for group in ("form", "operator", "responsible", "privacy", "accessibility", "open_data", "deploy"):
         if config[group] is None:
             config[group] = v.mapping({}, RULES[group].fields)
     form = config["form"]
@@ -88,6 +91,7 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
         v.error(("form",), f"form.provider is {form['provider']} but form.action is missing",
                 "give the address the form posts to" if form["provider"] == "url" else
                 "the receiver's public address with /kommentar, e.g. https://kommentare.stadt.example/kommentar")
+    _check_license(v, config["open_data"])
     if config["base_url"]:
         config["base_url"] = config["base_url"].rstrip("/")
         parts = urlsplit(config["base_url"])
@@ -97,6 +101,19 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
                     "made of letters, digits, '-', '_' and '/'", "e.g. https://www.stadt.example/zukunft/")
     config["intake"] = config["intake"] or {}
     return config
+
+
+def _check_license(v: s.Validator, open_data: dict[str, Any]) -> None:
+    """A licence is named and linked together: a name alone cannot be looked up, a link alone not cited."""
+    name, url = open_data["license_name"], open_data["license_url"]
+    if bool(name) != bool(url):
+        given, missing = ("license_name", "license_url") if name else ("license_url", "license_name")
+        v.error(("open_data", given), f"open_data.{given} is set but open_data.{missing} is missing",
+                "give both the licence's name and the address of its text, or neither for "
+                "Datenlizenz Deutschland – Namensnennung – Version 2.0")
+    elif url and not url.startswith(("https://", "http://")):
+        v.error(("open_data", "license_url"), "open_data.license_url must be the address of the licence "
+                "text, starting with https://", f"got '{url}'")
 
 
 def missing_facts(config: dict[str, Any], root: Path | None = None) -> list[str]:

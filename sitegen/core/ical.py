@@ -30,11 +30,12 @@ RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
 END:STANDARD
 END:VTIMEZONE""".split("\n")
 
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
 STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 TAGS = re.compile(r"<[^>]+>")
 
 
-def calendar(events: Iterable[Event], title: str, base_url: str) -> bytes:
+def calendar(events: Iterable[Event], title: str, base_url: str, today: dt.date) -> bytes:
     """A VCALENDAR with a VTIMEZONE and one VEVENT per event, CRLF lines folded at 75 octets."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sitegen//Zukunftsthemen//DE",
              "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{text(title)}", "X-WR-TIMEZONE:Europe/Berlin"]
@@ -42,25 +43,63 @@ def calendar(events: Iterable[Event], title: str, base_url: str) -> bytes:
     host = urlsplit(base_url).hostname or "zukunftsthemen.invalid"
     for e in events:
         url = base_url + e.url
-        description = plain(e.body_html)
-        description = f"{description}\n\n{url}" if description else url
+        lines += ["BEGIN:VEVENT", f"UID:{e.slug}@{host}", f"DTSTAMP:{utc(stamp(e, today))}"]
+        if e.updated is not None:
+            lines.append(f"LAST-MODIFIED:{utc(e.updated)}")
         lines += [
-            "BEGIN:VEVENT",
-            f"UID:{e.slug}@{host}",
-            # DTSTAMP must be stable for byte-identical builds; the start is the one fixed
-            # instant every event has (RFC 5545 allows any UTC time of the object's creation).
-            f"DTSTAMP:{e.start.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}",
+            f"SEQUENCE:{sequence(e)}",
             f"DTSTART;TZID=Europe/Berlin:{e.start.astimezone(BERLIN):%Y%m%dT%H%M%S}",
             f"DTEND;TZID=Europe/Berlin:{e.end.astimezone(BERLIN):%Y%m%dT%H%M%S}",
             f"SUMMARY:{text(e.title)}",
             f"LOCATION:{text(', '.join(x for x in (e.location.name, e.location.address) if x))}",
-            f"DESCRIPTION:{text(description)}",
+            f"DESCRIPTION:{text(description(e, url))}",
             f"URL:{url}",
             f"STATUS:{STATUS[e.status]}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def stamp(event: Event, today: dt.date) -> dt.datetime:
+    """The event's DTSTAMP: deterministic, and never later than what is known of its last change.
+
+    Without METHOD, RFC 5545 (3.8.7.2) makes DTSTAMP mean what LAST-MODIFIED means: the editor's
+    `updated` when there is one. Without it the last change is unknown; the build's date (midnight
+    in Berlin) is when this object was made, clipped to the start so that a past event's stamp
+    stops moving and an upcoming one's is never in the future of the build. Never wall-clock time."""
+    if event.updated is not None:
+        return event.updated
+    built = dt.datetime(today.year, today.month, today.day, tzinfo=BERLIN)
+    return min(built, event.start)
+
+
+def sequence(event: Event) -> int:
+    """The event's SEQUENCE: the editor's `sequence`, else whole minutes from SEQUENCE_EPOCH to `updated`.
+
+    RFC 5545 wants it raised on every significant change; deriving it from `updated` means one
+    field to set for both, and a later `updated` always gives a higher number. No `updated`: 0."""
+    if event.sequence is not None:
+        return event.sequence
+    if event.updated is None:
+        return 0
+    return max(0, int((event.updated - SEQUENCE_EPOCH).total_seconds()) // 60)
+
+
+def description(event: Event, url: str) -> str:
+    """The text calendars show: the body, then the online link and the page (clients ignore URL)."""
+    parts = [plain(event.body_html)]
+    if event.location.online_url:
+        parts.append(f"Online teilnehmen: {event.location.online_url}")
+    if event.registration_url:
+        parts.append(f"Anmeldung: {event.registration_url}")
+    parts.append(f"Mehr zum Termin: {url}")
+    return "\n\n".join(p for p in parts if p)
+
+
+def utc(value: dt.datetime) -> str:
+    """A DATE-TIME in UTC form (…Z)."""
+    return f"{value.astimezone(dt.timezone.utc):%Y%m%dT%H%M%SZ}"
 
 
 def text(value: str) -> str:

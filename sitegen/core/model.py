@@ -103,6 +103,8 @@ class Event(Record):
     topics: tuple[str, ...] = ()
     registration_url: str | None = None
     status: str = "scheduled"
+    updated: dt.datetime | None = None  # when an editor last changed it (LAST-MODIFIED, DTSTAMP)
+    sequence: int | None = None  # its revision for calendars; None: derived from updated (ical.sequence)
 
     @property
     def url(self) -> str:

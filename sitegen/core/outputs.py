@@ -7,17 +7,17 @@ import heapq
 import html
 import io
 import json
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
 
 from . import dates
 from . import ical
+from . import opendata
 from .model import Comment, Event, Site
 from .urls import prefix_of
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
 
 
@@ -26,36 +26,43 @@ def base(site: Site) -> str:
     return site.config.get("base_url") or ""
 
 
-def calendar(site: Site, events: Iterable[Event]) -> bytes:
-    return ical.calendar(events, f"{site.config['title']}: Termine", base(site))
+def calendar(site: Site, events: Iterable[Event], today: dt.date) -> bytes:
+    return ical.calendar(events, f"{site.config['title']}: Termine", base(site), today)
 
 
-def _when(value: dt.date | None) -> dt.datetime:
+def _when(value: dt.date) -> dt.datetime:
     """A date as a UTC datetime (midnight), for feeds."""
-    if value is None:
-        return EPOCH
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone.utc)
     return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
 
 
-def topics_feed(site: Site, env: jinja2.Environment, limit: int = 50) -> bytes:
-    """Atom feed of the newest topics (feed readers want news, not the archive)."""
+def topics_feed(site: Site, env: jinja2.Environment, today: dt.date, limit: int = 50) -> bytes:
+    """Atom feed of the newest topics (feed readers want news, not the archive).
+
+    A topic without `date` comes after the dated ones, and Atom's required `updated` is the newest
+    dated topic's (the feed says no more than that it was there by then), or the build's date when
+    no topic has one: never 1970."""
     root = base(site)
-    newest = sorted(site.topics, key=lambda t: (_when(t.date), t.slug), reverse=True)[:limit]
-    entries = [{"title": t.title, "url": root + t.url, "updated": _when(t.date),
+    dated = sorted((t for t in site.topics if t.date), key=lambda t: (_when(t.date), t.slug), reverse=True)
+    undated = sorted((t for t in site.topics if not t.date), key=lambda t: t.slug)
+    newest = (dated + undated)[:limit]
+    fallback = _when(dated[0].date) if dated else _when(today)
+    entries = [{"title": t.title, "url": root + t.url, "updated": _when(t.date) if t.date else fallback,
                 "summary": t.summary or t.subtitle or "", "content": None} for t in newest]
-    return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries)
+    return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries, today)
 
 
-def public_json(comments: Iterable[Comment]) -> bytes:
-    """One topic's comments (oldest first) as open data: public fields only, the list's brackets cut off.
+def public_data(comments: Iterable[Comment]) -> tuple[bytes, bytes]:
+    """One topic's comments (oldest first) as open data: public fields only, as a JSON fragment (the
+    list's brackets cut off) and as kommentare.csv's rows.
 
     One call per topic, without indent: json's C encoder runs only then."""
     ordered = sorted(comments, key=lambda c: (c.date, c.id))
     public = [{"id": c.id, "topic": c.topic, "parent": c.parent, "name": c.name, "body": c.body,
                "date": dates.iso(c.date), "official": c.official} for c in ordered]
-    return json.dumps(public, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+    fragment = json.dumps(public, ensure_ascii=False, separators=(",", ":"))[1:-1].encode("utf-8")
+    return fragment, opendata.public_csv(ordered)
 
 
 def published(comment: Comment) -> tuple[dt.datetime, str]:
@@ -72,27 +79,30 @@ class CommentOutputs:
     read by a worker arrives as its JSON and the publication keys of its comments; the feed then
     holds (topic, id) for a comment until recent() loads the few it shows."""
 
-    def __init__(self, title: str, limit: int = 50):
+    def __init__(self, config: dict[str, Any], limit: int = 50):
         self.limit, self.count, self.topics, self.offered = limit, 0, 0, 0
-        self.buffer = io.BytesIO()
-        head = json.dumps({"title": title}, ensure_ascii=False, separators=(",", ":"))
+        self.buffer, self.csv = io.BytesIO(), io.BytesIO(opendata.comments_csv_head())
+        self.csv.seek(0, io.SEEK_END)
+        head = json.dumps(opendata.head(config, "kommentare", "Kommentare"), ensure_ascii=False,
+                          separators=(",", ":"))
         self.buffer.write(head[:-1].encode("utf-8") + b',"comments":[')
         self.newest: list[tuple[tuple[dt.datetime, str], int, Comment | str]] = []
 
     def add(self, comments: Iterable[Comment]) -> None:
         """One topic's comments: into open data, and offered to the feed."""
         comments = tuple(comments)
-        self.add_json(public_json(comments), len(comments))
+        self.add_public(*public_data(comments), len(comments))
         for c in comments:
             self.offer(published(c), c)
 
-    def add_json(self, fragment: bytes, count: int) -> None:
-        """One topic's comments as public_json made them (the comma between topics is written here)."""
+    def add_public(self, fragment: bytes, rows: bytes, count: int) -> None:
+        """One topic's comments as public_data made them (the comma between topics is written here)."""
         if not fragment:
             return
         if self.topics:
             self.buffer.write(b",")
         self.buffer.write(fragment)
+        self.csv.write(rows)
         self.topics += 1
         self.count += count
 
@@ -123,18 +133,23 @@ class CommentOutputs:
         self.buffer.write(f'],"count":{self.count}}}\n'.encode("utf-8"))
         return self.buffer.getvalue()  # the one copy of the whole file
 
+    def open_data_csv(self) -> bytes:
+        """The approved comments as kommentare.csv (opendata.py says why it looks as it does)."""
+        return self.csv.getvalue()
 
-def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment]) -> bytes:
+
+def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment], today: dt.date) -> bytes:
     """Atom feed of the most recently published comments."""
     root = base(site)
     titles = {t.slug: t.title for t in site.topics}
     entries = [{"title": f"{c.name} zu {titles[c.topic]}", "url": f"{root}/themen/{c.topic}/#kommentar-{c.id}",
                 "updated": c.moderated_at or c.date, "summary": "", "content": c.body} for c in recent]
-    return _atom(env, site, "Neue Kommentare", "/feeds/kommentare.xml", entries)
+    return _atom(env, site, "Neue Kommentare", "/feeds/kommentare.xml", entries, today)
 
 
-def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: list[dict]) -> bytes:
-    updated = max((e["updated"] for e in entries), default=EPOCH)
+def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: list[dict], today: dt.date) -> bytes:
+    """An Atom feed; an empty one was last updated on the build's date."""
+    updated = max((e["updated"] for e in entries), default=_when(today))
     xml = env.get_template("atom.xml").render(
         site=site.config, title=title, self_url=base(site) + path, home=base(site) + "/",
         updated=dates.iso(updated), entries=[dict(e, updated=dates.iso(e["updated"])) for e in entries])
@@ -177,7 +192,7 @@ def event_jsonld(site: Site, event: Event) -> Markup:
         "location": places[0] if len(places) == 1 else places,
         "url": base(site) + event.url,
         "description": ical.plain(event.body_html),
-        "organizer": {"@type": "Organization", "name": (site.config.get("operator") or {}).get("name") or site.config["title"]},
+        "organizer": {"@type": "Organization", "name": opendata.publisher_of(site.config)},
     }
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # '<', '>' and '&' as escapes so no text can close the <script> element

@@ -135,12 +135,15 @@ def read_event(path: Path, problems: Problems, convert: Convert = markdown_to_ht
     start, end = berlin(d["start"]), berlin(d["end"])
     if start and end and end <= start:
         v.error(("end",), "the event ends before it starts", "check the date and time of 'end'")
+    if d["sequence"] is not None and d["sequence"] < 0:
+        v.error(("sequence",), "'sequence' must be 0 or more", "raise it by one for every change of time or place")
     if len(problems.errors) > before:
         return None
     return Event(
         slug=path.stem, source=problems.show(path), title=d["title"], start=start, end=end,
         location=Location(**d["location"]), body_html=convert(src.body), topics=tuple(d["topics"]),
-        registration_url=d["registration_url"], status=d["status"],
+        registration_url=d["registration_url"], status=d["status"], updated=berlin(d["updated"]),
+        sequence=d["sequence"],
     )
 
 

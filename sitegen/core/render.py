@@ -12,12 +12,14 @@ import jinja2
 
 from . import dates
 from . import headers
+from . import opendata
 from . import outputs
 from . import urls
 from .assets import Assets
 from .comment_html import comment_to_html
 from .contract import MAX_DEPTH
 from .model import Comment, Event, Page, Site, Topic
+from .opendata_schemas import schema_file
 from .threads import count, threads
 
 
@@ -98,7 +100,11 @@ class Renderer:
         return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
 
     def upcoming(self, events: Iterable[Event]) -> tuple[Event, ...]:
-        return tuple(e for e in events if e.end.astimezone(dates.BERLIN).date() >= self.today)
+        return tuple(e for e in events if not self.over(e))
+
+    def over(self, event: Event) -> bool:
+        """Whether the event has taken place: it ended before the city's today."""
+        return event.end.astimezone(dates.BERLIN).date() < self.today
 
     def related(self, events: Iterable[Event]) -> dict[str, tuple[Event, ...]]:
         """Each topic's upcoming events, in date order: worked out once, not once per topic page."""
@@ -119,24 +125,47 @@ class Renderer:
         """Every file except the topic pages and each event's own page and calendar (event_files)
         (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed)."""
         upcoming = self.upcoming(site.events)
-        past = tuple(reversed([e for e in site.events if e.end.astimezone(dates.BERLIN).date() < self.today]))
+        past = tuple(reversed([e for e in site.events if self.over(e)]))
         yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
-        yield "termine/kalender.ics", outputs.calendar(site, site.events)
+        yield "termine/kalender.ics", outputs.calendar(site, site.events, self.today)
         for p in site.pages:
             yield f"{p.slug}/index.html", self.page(f"page-{p.layout}.html", p.url, page=p)
         yield "danke/index.html", self.page("thanks.html", "/danke/")
         yield "404.html", self.page("404.html", "/404.html")
-        yield "feeds/themen.xml", outputs.topics_feed(site, self.env)
-        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent)
-        yield "daten/kommentare.json", comments.open_data()
+        yield "feeds/themen.xml", outputs.topics_feed(site, self.env, self.today)
+        yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent, self.today)
+        yield from self.open_data(site, comments)
         yield from assets.files.items()
-        urls = ["/", "/themen/", "/termine/"] + [t.url for t in site.topics] + \
+        urls = ["/", "/themen/", "/termine/", "/daten/"] + [t.url for t in site.topics] + \
             [e.url for e in site.events] + [p.url for p in site.pages]
         yield "sitemap.xml", outputs.sitemap(site, urls)
         yield "robots.txt", outputs.robots(site)
         yield "_headers", headers.headers_file(site.config)
+
+    def open_data(self, site: Site, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
+        """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema."""
+        config = site.config
+        datasets = (
+            {"name": "themen", "title": "Zukunftsthemen", "count": len(site.topics),
+             "about": "Titel, Kategorie, Zusammenfassung, Datum und Schlagworte jedes Themas."},
+            {"name": "termine", "title": "Termine", "count": len(site.events),
+             "about": "Zeit, Ort, Online-Link, Status und Beschreibung jedes Termins."},
+            {"name": "kommentare", "title": "Kommentare", "count": comments.count,
+             "about": "Die freigegebenen Kommentare und Antworten mit Name, Text und Datum."},
+        )
+        yield "daten/index.html", self.page("daten.html", "/daten/", datasets=datasets,
+                                            license=opendata.license_of(config),
+                                            publisher=opendata.publisher_of(config))
+        yield "daten/themen.json", opendata.topics_json(config, site.topics)
+        yield "daten/themen.csv", opendata.topics_csv(config, site.topics)
+        yield "daten/termine.json", opendata.events_json(config, site.events)
+        yield "daten/termine.csv", opendata.events_csv(config, site.events)
+        yield "daten/kommentare.json", comments.open_data()
+        yield "daten/kommentare.csv", comments.open_data_csv()
+        for d in datasets:
+            yield f"daten/{d['name']}.schema.json", schema_file(d["name"])
 
     def event_files(self, site: Site, events: Iterable[Event], titles: dict[str, Topic]) -> Iterator[tuple[str, bytes]]:
         """The page and the calendar file of each of these events (of site.events); titles: the
@@ -144,5 +173,6 @@ class Renderer:
         for event in events:
             related = tuple(titles[s] for s in event.topics if s in titles)
             yield f"termine/{event.slug}/index.html", self.page(
-                "event.html", event.url, event=event, related=related, jsonld=outputs.event_jsonld(site, event))
-            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])
+                "event.html", event.url, event=event, related=related, past=self.over(event),
+                jsonld=outputs.event_jsonld(site, event))
+            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event], self.today)

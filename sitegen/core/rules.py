@@ -30,6 +30,9 @@ EVENT = {
     "topics": s.list_of(s.text()),
     "registration_url": s.url(),
     "status": s.choice("scheduled", "cancelled", "postponed", default="scheduled"),
+    # set by the editor on every change, so calendars that subscribed pick the change up (ical.py)
+    "updated": s.Rule("datetime", example="2026-11-20 09:30"),
+    "sequence": s.Rule("int"),
 }
 
 PAGE = {

@@ -34,7 +34,7 @@ def pages(root: Path, today: dt.date, drafts: bool = False) -> Iterator[tuple[st
         comments[comment.topic].append(comment)
     for topic in site.topics:
         yield f"themen/{topic.slug}/index.html", renderer.topic(topic, comments[topic.slug], related.get(topic.slug, ()))
-    gathered = CommentOutputs(f"{site.config['title']}: Kommentare")
+    gathered = CommentOutputs(site.config)
     for slug in sorted(comments):  # open data lists the topics by slug
         gathered.add(comments[slug])
     yield from renderer.rest(site, assets, gathered, gathered.recent(comments.__getitem__))

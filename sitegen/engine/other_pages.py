@@ -66,9 +66,9 @@ def _cards(build: BuildRun, topics: Topics) -> list[Topic]:
     for slug, entry in topics.entries:
         spooled = build.spool.get(slug)  # read in this build: what the worker made of it
         if spooled is not None:
-            card, comments_json, count = spooled
+            card, comments_json, comments_csv, count = spooled
             cards.append(pickle.loads(card))
-            gathered.add_json(comments_json, int(count))
+            gathered.add_public(comments_json, comments_csv, int(count))
             continue
         topic, comments = entry.load()  # from the cache
         cards.append(topic)

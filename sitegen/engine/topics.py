@@ -41,7 +41,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     build.scanned = (topic_files, listings)
     todo = plan(build, topic_files, listings, shared)
     build.list_new_pages(topic_page(job.slug) for job in todo)
-    gathered = CommentOutputs(f"{shared.config['title']}: Kommentare")  # open data and the comments feed
+    gathered = CommentOutputs(shared.config)  # open data and the comments feed
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
                         caches.racy, build.fresh_out, tuple(todo))
     staged: dict[str, str | None] = {}
@@ -55,7 +55,8 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
                 staged[done.entry.page] = done.staged
         if done.for_other_pages is not None:  # spooled: the other pages need it after the workers end
             shown = done.for_other_pages
-            build.spool.put(done.slug, shown.card, shown.comments_json, str(len(shown.comment_keys)).encode())
+            build.spool.put(done.slug, shown.card, shown.comments_json, shown.comments_csv,
+                            str(len(shown.comment_keys)).encode())
             for key in shown.comment_keys:
                 gathered.offer(key, done.slug)
     return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, folders, gathered)

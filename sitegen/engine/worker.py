@@ -22,7 +22,7 @@ from . import cache as caching
 from ..core.errors import ContentError, Problems, ThemeError
 from ..core.load import load_topic
 from ..core.model import Event
-from ..core.outputs import public_json, published
+from ..core.outputs import public_data, published
 from ..core.render import Renderer
 from ..output.paths import safe_path, same, write_file
 from .deps import TopicInputs
@@ -48,10 +48,11 @@ class TopicJob:
 @dataclass(frozen=True)
 class ForOtherPages:
     """What the start page, the lists, the feeds and open data need of a shown topic: its card
-    pickled, its comments as open-data JSON, and each comment's (publication time, id)."""
+    pickled, its comments as open-data JSON and CSV rows, and each comment's (publication time, id)."""
 
     card: bytes
     comments_json: bytes
+    comments_csv: bytes
     comment_keys: tuple
 
 
@@ -107,7 +108,7 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
     entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)))
     if page is None:
         return TopicDone(job.slug, (), entry, staged, found)
-    shown = ForOtherPages(pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), public_json(comments),
+    shown = ForOtherPages(pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), *public_data(comments),
                           tuple(published(c) for c in comments))
     return TopicDone(job.slug, (), entry, staged, found, shown)
 
