@@ -85,5 +85,6 @@ def icon(config: dict[str, Any], asset: Callable[[str], str]) -> tuple[str, str]
     """The favicon's site path and media type: the logo if given, else static/favicon.svg."""
     logo = (config.get("brand") or {}).get("logo")
     if logo:
-        return logo, LOGO_TYPES[PurePosixPath(logo).suffix.lower()]
+        # a logo check() refused fails the build; the renderer is made before that is reported
+        return logo, LOGO_TYPES.get(PurePosixPath(logo).suffix.lower(), "application/octet-stream")
     return asset("favicon.svg"), "image/svg+xml"
