@@ -90,8 +90,10 @@ def test_links_are_only_http_urls_from_the_text(page: BeautifulSoup, blns: list[
             assert not attr.startswith("on"), f"event handler {attr} on <{el.name}>"
             if attr in ("href", "src", "action"):
                 assert not re.match(r"\s*(javascript|data|vbscript):", str(value), re.IGNORECASE), value
-    scripts = page.find_all("script")
+    scripts = [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
     assert [s.get("src", "").split(".")[0] for s in scripts] == ["/static/form"]
+    data = [json.loads(s.string) for s in page.find_all("script", type="application/ld+json")]  # data, not code
+    assert [d["@type"] for d in data] == ["DiscussionForumPosting"]
 
 
 def test_feed_is_well_formed_and_open_data_round_trips(hostile_site: tuple[Path, list[str]]) -> None:

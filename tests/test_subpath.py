@@ -67,7 +67,7 @@ def test_every_internal_url_of_a_prefixed_build_carries_the_prefix(site_root: Pa
             urls = ROOTED.findall(data.decode("utf-8"))
             assert urls and all(u.startswith("/zukunft/") for u in urls), (name, urls)
     topic = files["themen/mobilitaet/index.html"].decode("utf-8")
-    assert '<img src="/zukunft/dateien/pate.svg"' in topic and 'href="/zukunft/dateien/konzept.pdf"' in topic
+    assert '<img src="/zukunft/dateien/strasse.svg"' in topic and 'href="/zukunft/dateien/konzept.pdf"' in topic
     assert '<input type="hidden" name="_next" value="https://stadt.github.io/zukunft/danke/">' in topic
     assert '<link rel="canonical" href="https://stadt.github.io/zukunft/themen/mobilitaet/">' in topic
     events = files["termine/index.html"].decode("utf-8")

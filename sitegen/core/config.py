@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from . import brand
 from . import schema as s
 from .confine import allowed
 from .errors import Problems
@@ -20,6 +21,7 @@ RULES: dict[str, s.Rule] = {
     "tagline": s.text(),
     "city": s.text(required=True, example="Jena"),
     "base_url": s.url(example="https://zukunft.example.de"),
+    "brand": s.struct(logo=s.text(), accent=s.text()),  # checked by brand.check
     "form": s.struct(
         provider=s.choice(*FORM_PROVIDERS, default="netlify"),
         name=s.text(default="kommentare"),
@@ -80,9 +82,10 @@ def load_config(root: Path, problems: Problems) -> dict[str, Any]:
             problems.add(path, exc.line, exc.message, exc.hint)
     v = s.Validator(lines, report)
     config = v.mapping(data, RULES)
-    for group in ("form", "operator", "responsible", "privacy", "accessibility", "open_data", "deploy"):
+    for group in ("brand", "form", "operator", "responsible", "privacy", "accessibility", "open_data", "deploy"):
         if config[group] is None:
             config[group] = v.mapping({}, RULES[group].fields)
+    brand.check(config["brand"], root, v.error)
     form = config["form"]
     if form["provider"] == "formspree" and not form["formspree_id"]:
         v.error(("form",), "form.provider is formspree but form.formspree_id is missing",

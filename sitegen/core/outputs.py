@@ -156,10 +156,21 @@ def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: l
     return xml.encode("utf-8")
 
 
-def sitemap(site: Site, urls: list[str]) -> bytes:
-    """sitemap.xml listing every HTML page."""
+def sitemap_entries(site: Site) -> list[tuple[str, dt.date | None]]:
+    """Every HTML page with the date its content last changed, where the sources say it: a topic's
+    `date`, and the newest of them for the start page and the list. Never the build's time (the file
+    would change on every build), nor an event's start (mostly in the future, so no modification date)."""
+    topics = [(t.url, t.date) for t in site.topics]
+    newest = max((d for _, d in topics if d), default=None)
+    return [("/", newest), ("/themen/", newest), ("/termine/", None), ("/daten/", None)] + topics + \
+        [(e.url, None) for e in site.events] + [(p.url, None) for p in site.pages]
+
+
+def sitemap(site: Site, entries: list[tuple[str, dt.date | None]]) -> bytes:
+    """sitemap.xml listing every HTML page, with lastmod where it is known."""
     root = base(site)
-    body = "".join(f"  <url><loc>{html.escape(root + u, quote=False)}</loc></url>\n" for u in sorted(urls))
+    body = "".join(f"  <url><loc>{html.escape(root + u, quote=False)}</loc>"
+                   + (f"<lastmod>{d.isoformat()}</lastmod>" if d else "") + "</url>\n" for u, d in sorted(entries))
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode("utf-8")

@@ -10,10 +10,12 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
+from . import brand
 from . import dates
 from . import headers
 from . import opendata
 from . import outputs
+from . import sharing
 from . import urls
 from .assets import Assets
 from .comment_html import comment_to_html
@@ -93,8 +95,10 @@ class Renderer:
         nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
         nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
         # no `today` here: a topic page must not change by date alone (its cache key has no date)
+        style = brand.stylesheet(config)
         self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav,
-                     "csp_meta": headers.csp_meta(config)}
+                     "csp_meta": headers.csp_meta(config), "brand_css": "/" + style[0] if style else None,
+                     "icon_type": brand.icon(config, lambda name: "")[1]}
 
     def page(self, template: str, url: str, **context: Any) -> bytes:
         return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
@@ -117,17 +121,19 @@ class Renderer:
     def topic(self, topic: Topic, comments: list[Comment], events: tuple[Event, ...]) -> bytes:
         """One topic page: its comments threaded, and its upcoming events (from related())."""
         forest = threads(comments)
-        return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
-                         events=events)
+        n = count(forest)
+        return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=n, events=events,
+                         jsonld=sharing.topic_jsonld(self.base["site"], topic, n))
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
-             recent: list[Comment]) -> Iterator[tuple[str, bytes]]:
+             recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes]]:
         """Every file except the topic pages and each event's own page and calendar (event_files)
-        (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed)."""
+        (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed;
+        counts: each topic's number of comments, for its card)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if self.over(e)]))
-        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
-        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
+        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5], counts=counts)
+        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
         yield "termine/kalender.ics", outputs.calendar(site, site.events, self.today)
         for p in site.pages:
@@ -138,9 +144,12 @@ class Renderer:
         yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent, self.today)
         yield from self.open_data(site, comments)
         yield from assets.files.items()
-        urls = ["/", "/themen/", "/termine/", "/daten/"] + [t.url for t in site.topics] + \
-            [e.url for e in site.events] + [p.url for p in site.pages]
-        yield "sitemap.xml", outputs.sitemap(site, urls)
+        style = brand.stylesheet(site.config)
+        if style:
+            yield style
+        prefix = urls.prefix_of(site.config["base_url"])
+        yield "manifest.webmanifest", sharing.manifest(site.config, prefix, brand.icon(site.config, assets.url))
+        yield "sitemap.xml", outputs.sitemap(site, outputs.sitemap_entries(site))
         yield "robots.txt", outputs.robots(site)
         yield "_headers", headers.headers_file(site.config)
 

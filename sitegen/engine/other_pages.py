@@ -49,19 +49,22 @@ def _pages(build: BuildRun, shared: Shared, topics: Topics, writer: Writer) -> N
         for rel in last.others_paths:
             writer.keep(rel)
         return
-    site = assemble(shared.config, _cards(build, topics), shared.events, shared.pages, [], build.options.drafts)
+    counts: dict[str, int] = {}
+    site = assemble(shared.config, _cards(build, topics, counts), shared.events, shared.pages, [],
+                    build.options.drafts)
     before = set(writer.seen)
     gathered = topics.gathered
     recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the topics of the feed's few
-    for rel, data in shared.renderer.rest(site, shared.assets, gathered, recent):
+    for rel, data in shared.renderer.rest(site, shared.assets, gathered, recent, counts):
         writer.put(rel, data)
     # a process without threads (not the preview server) may share the event pages with a child
     _event_files(writer, shared.renderer, site, share=build.session is None and build.options.tuning.jobs != 1)
     fresh.others_paths = tuple(sorted(writer.seen - before))
 
 
-def _cards(build: BuildRun, topics: Topics) -> list[Topic]:
-    """Each topic's card, in the order of topics.entries; its comments go to open data on the way."""
+def _cards(build: BuildRun, topics: Topics, counts: dict[str, int]) -> list[Topic]:
+    """Each topic's card, in the order of topics.entries; its comments go to open data on the way,
+    their number into counts (by slug)."""
     cards, gathered = [], topics.gathered
     for slug, entry in topics.entries:
         spooled = build.spool.get(slug)  # read in this build: what the worker made of it
@@ -69,9 +72,11 @@ def _cards(build: BuildRun, topics: Topics) -> list[Topic]:
             card, comments_json, comments_csv, count = spooled
             cards.append(pickle.loads(card))
             gathered.add_public(comments_json, comments_csv, int(count))
+            counts[slug] = int(count)
             continue
         topic, comments = entry.load()  # from the cache
         cards.append(topic)
+        counts[slug] = len(comments)
         if build.options.drafts or not topic.draft:
             gathered.add(comments)
         del comments  # one topic's comments at a time: the peak stays small

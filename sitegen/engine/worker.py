@@ -104,7 +104,7 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         staged = _place(ctx, job.slug, page, data, inside)
     # what the other pages show of a topic: its card, not its body, sponsor or documents
-    card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=(), image=None)
+    card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=())
     entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)))
     if page is None:
         return TopicDone(job.slug, (), entry, staged, found)

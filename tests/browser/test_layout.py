@@ -1,0 +1,90 @@
+"""The design measured in Chromium (issue 15, item 1): tap targets, the topic page's columns, the
+portrait's proportions, the print stylesheet."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any, Iterator
+
+import pytest
+
+from browser_support import StaticSite
+from sitegen import Tuning, build
+from sitetest import FIXTURE, TODAY
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+TAP = 44  # px, WCAG 2.5.5 (AAA) and the platforms' guidelines
+# what a visitor taps: navigation, buttons, the consent checkbox (through its label), the reply toggle
+TARGETS = ("nav a", "a.button", "button", ".consent label", "details.reply summary")
+BOX = "els => els.filter(e => e.getClientRects().length).map(e => { const r = e.getBoundingClientRect();" \
+      " return [e.outerHTML.slice(0, 80), r.width, r.height]; })"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
+    root = tmp_path_factory.mktemp("layout") / "root"
+    shutil.copytree(FIXTURE, root)
+    out = root / "site"
+    build(root, out, today=TODAY, tuning=Tuning(cache=False))
+    site = StaticSite(out)
+    yield site
+    site.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORTS[request.param])
+    page = context.new_page()
+    page.viewport = request.param
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/themen/mobilitaet/", "/termine/forum/"])
+def test_every_tap_target_is_at_least_44_px(served: StaticSite, page: Any, path: str) -> None:
+    page.goto(served.url + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # the reply forms too
+    boxes = [box for selector in TARGETS for box in page.eval_on_selector_all(selector, BOX)]
+    assert boxes, path
+    small = [(html, round(w), round(h)) for html, w, h in boxes if h < TAP or w < TAP]
+    assert small == []
+
+
+def test_the_consent_checkbox_is_ticked_through_its_label(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    label = page.locator("label[for='f-neu-consent']")
+    label.scroll_into_view_if_needed()
+    box = label.bounding_box()
+    page.mouse.click(box["x"] + box["width"] - 5, box["y"] + box["height"] - 5)  # the far end of the label
+    assert page.is_checked("#f-neu-consent")
+
+
+def test_the_facts_sit_beside_the_text_on_wide_screens_and_after_it_on_phones(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    text = page.locator(".topic-main").bounding_box()
+    facts = page.locator("aside.facts").bounding_box()
+    if page.viewport == "desktop":
+        assert facts["x"] >= text["x"] + text["width"] and abs(facts["y"] - text["y"]) < 40
+        assert page.locator("main").bounding_box()["width"] > 1000  # the wide screen is used
+    else:
+        assert facts["y"] >= text["y"] + text["height"]
+    jump = page.locator("header a.button[href='#kommentieren']").bounding_box()
+    assert jump["y"] < VIEWPORTS[page.viewport]["height"]  # the way to the form: on the first screen
+
+
+def test_the_portrait_keeps_its_proportions(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    size = page.eval_on_selector(".portrait img", "e => [e.naturalWidth, e.naturalHeight, e.getBoundingClientRect().width,"
+                                 " e.getBoundingClientRect().height]")
+    natural_w, natural_h, w, h = size
+    assert (natural_w, natural_h) == (400, 500)
+    assert h / w == pytest.approx(natural_h / natural_w, rel=0.01)
+
+
+def test_print_shows_the_text_not_the_navigation_or_the_form(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    page.emulate_media(media="print")
+    hidden = page.eval_on_selector_all(".site-header nav, form.comment-form, .take-part",
+                                       "els => els.map(e => getComputedStyle(e).display)")
+    assert set(hidden) == {"none"}
+    assert page.locator(".body").is_visible() and page.locator("aside.facts").is_visible()
