@@ -190,7 +190,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="also add the table as a new dated section to this Markdown file")
     args = parser.parse_args()
     command = " ".join(["python", "bench/receiver_load.py", *sys.argv[1:]])
-    head = [f"`{command}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average before: "
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # when the run started
+    head = [f"`{command}`, {stamp}, load average before: "
             f"{os.getloadavg()[0]:.2f}", "", "| what | rate | latency / time | memory / summary | check |",
             "| --- | --- | --- | --- | --- |"]
     table = head + measure(args)
@@ -198,7 +199,7 @@ def main() -> None:
     if args.out:
         old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Receiver benchmark\n"
         title, _, rest = old.partition("\n")
-        args.out.write_text(f"{title}\n\n## Run of {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+        args.out.write_text(f"{title}\n\n## Run of {stamp}\n\n"
                             + "\n".join(table) + "\n" + rest, encoding="utf-8")
 
 
