@@ -1,17 +1,19 @@
 """Load on the comment receiver: accepted posts per second, latency, memory, a kill -9 under load, the pull rate.
 
-Usage: python bench/receiver_load.py [--seconds 60] [--clients 50] [--pull 20000] [--out bench/receiver-results.md]
+Usage: python bench/receiver_load.py [--seconds 60] [--clients 50] [--processes 1] [--pull 20000] [--no-kill]
+                                     [--out bench/receiver-results.md]
 
-The receiver runs as the real `python -m intake receive` process on 127.0.0.1; the clients are
-threads in this process with keep-alive connections, each post as a browser sends it, from a
-distinct visitor address (X-Forwarded-For from a trusted proxy), so the rate limit is on and costs
-what it costs. Client and server share the machine's two cores.
+The receiver runs as the real `python -m intake receive` process on 127.0.0.1; the clients
+(receiver_clients.py) are keep-alive connections driven by --processes cheap processes, each post as
+a browser sends it, from a distinct visitor address (X-Forwarded-For from a trusted proxy), so the
+rate limit is on and costs what it costs. Client and server share the machine's two cores, so the
+table also gives the CPU seconds per accepted post of each, which the machine's other work does not
+change much, and how busy the machine was.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import re
 import signal
@@ -21,18 +23,18 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests" / "intake")]
+sys.path[:0] = [str(REPO), str(REPO / "tests" / "intake"), str(REPO / "bench")]
 
 from intake_support import intake_section, make_site  # noqa: E402
+import receiver_clients as clients  # noqa: E402
+from receiver_clients import Result  # noqa: E402
 
 TOKEN = "bench-receiver-token-0123456789"
-BASE = "https://zukunft.example.de"
-ENV = {"PATH": os.environ.get("PATH", ""), "RECEIVER_TOKEN": TOKEN, "INTAKE_HASH_KEY": "bench"}
+ENV = {**{k: v for k, v in os.environ.items() if k.startswith("RX_")}, "PATH": os.environ.get("PATH", ""), "RECEIVER_TOKEN": TOKEN, "INTAKE_HASH_KEY": "bench"}
 
 
 def site(root: Path) -> Path:
@@ -63,66 +65,22 @@ def peak_rss_mib(pid: int) -> float:
     return float("nan")
 
 
-class Load:
-    """Clients posting as fast as the receiver answers, until stop is set."""
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of a process, all its threads, so far (from /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, port: int, clients: int, until: int = 0) -> None:
-        self.port, self.clients, self.until = port, clients, until  # until: stop after so many acknowledged
-        self.stop = threading.Event()
-        self.latencies: list[float] = []
-        self.acknowledged: list[str] = []
-        self.other: dict[int, int] = {}
-        self.errors = 0
-        self.lock = threading.Lock()
 
-    def client(self, number: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        sent = 0
-        while not self.stop.is_set():
-            name = f"c{number}-{sent}"
-            body = urlencode({"topic": "verkehr", "parent": "", "name": name, "email": f"{name}@example.org",
-                              "body": "Mehr Radwege und bessere Busverbindungen in allen Stadtteilen.",
-                              "consent": "ja", "bot-field": "", "form_loaded_at": "1700000000000"})
-            headers = {"Content-Type": "application/x-www-form-urlencoded", "Origin": BASE,
-                       "X-Forwarded-For": f"10.{number}.{sent // 250 % 250}.{sent % 250}"}
-            began = time.perf_counter()
-            try:
-                conn.request("POST", "/kommentar", body, headers)
-                response = conn.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                with self.lock:
-                    self.errors += 1
-                conn.close()
-                if self.stop.wait(0.05):
-                    break
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-                continue
-            took = time.perf_counter() - began
-            with self.lock:
-                if response.status == 303:
-                    self.latencies.append(took)
-                    self.acknowledged.append(name)
-                    if self.until and len(self.acknowledged) >= self.until:
-                        self.stop.set()
-                else:
-                    self.other[response.status] = self.other.get(response.status, 0) + 1
-            sent += 1
-        conn.close()
-
-    def run(self, seconds: float, kill: subprocess.Popen[str] | None = None) -> float:
-        threads = [threading.Thread(target=self.client, args=(n,)) for n in range(self.clients)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        if kill is not None:
-            time.sleep(seconds / 2)
-            kill.send_signal(signal.SIGKILL)  # mid-load, no warning
-        self.stop.wait(seconds if kill is None else seconds / 2)
-        self.stop.set()
-        for thread in threads:
-            thread.join()
-        return time.perf_counter() - began
+def load(port: int, args: argparse.Namespace, seconds: float, until: int = 0,
+         kill: subprocess.Popen[str] | None = None) -> tuple[Result, float]:
+    """The clients' posts for seconds (or until so many are acknowledged); kill: kill -9 it halfway."""
+    timer = threading.Timer(seconds / 2, lambda: kill and kill.send_signal(signal.SIGKILL))  # no warning
+    if kill is not None:
+        timer.start()
+    try:
+        return clients.run(port, args.clients, args.processes, seconds, until)
+    finally:
+        timer.cancel()
 
 
 def pull(root: Path, port: int) -> tuple[float, list[str], str]:
@@ -142,51 +100,81 @@ def pull(root: Path, port: int) -> tuple[float, list[str], str]:
     return seconds, names, done.stdout.strip().split("; inbox:", 1)[0]
 
 
-def measure(seconds: float, clients: int, pull_count: int) -> list[str]:
-    lines: list[str] = []
+def machine_busy() -> tuple[float, float]:
+    """CPU seconds the machine's processes have used since boot, and those the host took from it (steal)."""
+    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    busy = sum(ticks) - ticks[3] - ticks[4] - ticks[7]  # all but idle, iowait and steal
+    return busy / os.sysconf("SC_CLK_TCK"), ticks[7] / os.sysconf("SC_CLK_TCK")
+
+
+def sustained(root: Path, args: argparse.Namespace) -> tuple[list[str], Result]:
+    """The load row and the CPU row: posts per second, latency, memory, CPU per accepted post."""
+    child, port = start(root)
+    (user, system), machine = cpu_seconds(child.pid), machine_busy()
+    result, took = load(port, args, args.seconds)
+    after = cpu_seconds(child.pid)
+    ended = machine_busy()
+    user, system, machine, steal = after[0] - user, after[1] - system, ended[0] - machine[0], ended[1] - machine[1]
+    server = user + system
+    rss = peak_rss_mib(child.pid)
+    ms = sorted(t * 1000 for t in result.latencies)
+    p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")  # noqa: E731
+    n = max(1, len(ms))
+    rows = [f"| sustained load, {args.clients} clients in {args.processes} process(es), {took:.0f} s | "
+            f"{len(ms) / took:.0f} accepted/s | p50 {p(0.5):.1f} ms, p90 {p(0.9):.1f} ms, p99 {p(0.99):.1f} ms, "
+            f"max {ms[-1] if ms else 0:.0f} ms | receiver peak RSS {rss:.0f} MiB | other answers "
+            f"{result.other or 'none'}, connection errors {result.errors} |",
+            f"| CPU per accepted post | receiver {server / n * 1000:.2f} ms (user {user / n * 1000:.2f}, system "
+            f"{system / n * 1000:.2f}), clients {result.cpu / n * 1000:.2f} ms | "
+            f"cores busy {machine / took:.2f} of {os.cpu_count()} | other work on the machine "
+            f"{max(0.0, machine - server - result.cpu) / took:.2f} cores, taken by the host (steal) "
+            f"{steal / took:.2f} cores | |"]
+    if args.check:
+        pull_and_stop(root, child, port, rows, result, "the load's")
+    else:
+        child.kill()
+        child.wait()
+    return rows, result
+
+
+def pull_and_stop(root: Path, child: subprocess.Popen[str], port: int, rows: list[str], result: Result,
+                  what: str) -> None:
+    """Pull everything from the receiver, stop it, and add the pull's row (lost and twice checked)."""
+    drained, names, summary = pull(root, port)
+    child.kill()
+    child.wait()
+    lost = set(result.acknowledged) - set(names)
+    rows.append(f"| pull of {what} {len(result.acknowledged)} submissions | {len(names) / drained:.0f} stored/s "
+                f"| {drained:.1f} s | {summary} | lost {len(lost)}, twice {len(names) - len(set(names))} |")
+
+
+def killed(root: Path, args: argparse.Namespace) -> str:
+    """kill -9 under load, a restart, one pull: every acknowledged post must be in the inbox exactly once."""
+    child, port = start(root)
+    result, _ = load(port, args, min(args.seconds, 20), kill=child)
+    child.wait()
+    child, port = start(root)  # the operator's service manager restarts it
+    drained, names, summary = pull(root, port)
+    child.kill()
+    child.wait()
+    lost = set(result.acknowledged) - set(names)
+    return (f"| kill -9 under load, then restart and one pull | {len(result.acknowledged)} acknowledged | "
+            f"lost {len(lost)} | twice {len(names) - len(set(names))} | "
+            f"{len(set(names) - set(result.acknowledged))} stored without an answer (killed mid-reply) |")
+
+
+def measure(args: argparse.Namespace) -> list[str]:
+    """Every row the options ask for."""
     with tempfile.TemporaryDirectory(dir=REPO / "bench") as tmp:
-        root = site(Path(tmp) / "load")
-        child, port = start(root)
-        load = Load(port, clients)
-        took = load.run(seconds)
-        rss = peak_rss_mib(child.pid)
-        ms = sorted(t * 1000 for t in load.latencies)
-        p = lambda q: ms[min(len(ms) - 1, int(q * len(ms)))] if ms else float("nan")  # noqa: E731
-        lines += [f"| sustained load, {clients} clients, {took:.0f} s | {len(ms) / took:.0f} accepted/s | "
-                  f"p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, max {ms[-1] if ms else 0:.0f} ms | "
-                  f"receiver peak RSS {rss:.0f} MiB | other answers {load.other or 'none'}, "
-                  f"connection errors {load.errors} |"]
-        drained, names, summary = pull(root, port)
-        child.kill()
-        child.wait()
-        lost = set(load.acknowledged) - set(names)
-        lines.append(f"| pull of the load's {len(load.acknowledged)} submissions | {len(names) / drained:.0f} stored/s "
-                     f"| {drained:.1f} s | {summary} | lost {len(lost)}, twice {len(names) - len(set(names))} |")
-
-        root = site(Path(tmp) / "kill")
-        child, port = start(root)
-        load = Load(port, clients)
-        load.run(min(seconds, 20), kill=child)
-        child.wait()
-        child, port = start(root)  # the operator's service manager restarts it
-        drained, names, summary = pull(root, port)
-        child.kill()
-        child.wait()
-        lost = set(load.acknowledged) - set(names)
-        lines.append(f"| kill -9 under load, then restart and one pull | {len(load.acknowledged)} acknowledged | "
-                     f"lost {len(lost)} | twice {len(names) - len(set(names))} | "
-                     f"{len(set(names) - set(load.acknowledged))} stored without an answer (killed mid-reply) |")
-
-        if pull_count:
+        lines, _ = sustained(site(Path(tmp) / "load"), args)
+        if args.kill:
+            lines.append(killed(site(Path(tmp) / "kill"), args))
+        if args.pull:
             root = site(Path(tmp) / "pull")
             child, port = start(root)
-            fill = Load(port, clients, until=pull_count)
-            fill.run(600)  # ends when pull_count posts are acknowledged
-            drained, names, summary = pull(root, port)
-            child.kill()
-            child.wait()
-            lines.append(f"| `intake pull` of {len(names)} submissions | {len(names) / drained:.0f} stored/s | "
-                         f"{drained:.1f} s | {summary} | |")
+            result, _ = load(port, args, 600, until=args.pull)  # ends when that many posts are acknowledged
+            pull_and_stop(root, child, port, lines, result, "")
+            lines[-1] = lines[-1].replace("| pull of  ", "| `intake pull` of ")
     return lines
 
 
@@ -194,16 +182,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=1, help="client processes the clients are spread over")
     parser.add_argument("--pull", type=int, default=20000, help="submissions for the pull-rate row (0: skip)")
-    parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
+    parser.add_argument("--no-kill", dest="kill", action="store_false", help="skip the kill -9 row")
+    parser.add_argument("--no-check", dest="check", action="store_false",
+                        help="skip the pull after the load (lost/twice check): quicker A/B runs")
+    parser.add_argument("--out", type=Path, help="also add the table as a new dated section to this Markdown file")
     args = parser.parse_args()
-    head = ["| what | rate | latency / time | memory / summary | check |", "| --- | --- | --- | --- | --- |"]
-    table = head + measure(args.seconds, args.clients, args.pull)
+    command = " ".join(["python", "bench/receiver_load.py", *sys.argv[1:]])
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())  # when the run started
+    head = [f"`{command}`, {stamp}, load average before: "
+            f"{os.getloadavg()[0]:.2f}", "", "| what | rate | latency / time | memory / summary | check |",
+            "| --- | --- | --- | --- | --- |"]
+    table = head + measure(args)
     print("\n".join(table))
     if args.out:
-        args.out.write_text("# Receiver benchmark\n\n" + f"`python bench/receiver_load.py --seconds {args.seconds:g} "
-                            f"--clients {args.clients} --pull {args.pull}` on {time.strftime('%Y-%m-%d')}\n\n"
-                            + "\n".join(table) + "\n", encoding="utf-8")
+        old = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Receiver benchmark\n"
+        title, _, rest = old.partition("\n")
+        args.out.write_text(f"{title}\n\n## Run of {stamp}\n\n"
+                            + "\n".join(table) + "\n" + rest, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -79,8 +79,7 @@ class Receiver:
             fields = check(decode(body, environ.get("CONTENT_TYPE", "")), self.config.limits)
         except Refusal as refusal:
             return self.refuse(start, refusal)
-        number = self.store.add(fields, self.now().strftime("%Y-%m-%dT%H:%M:%SZ"))  # durable before the 303
-        LOG.info("accepted submission %s", number)
+        self.store.add(fields, self.now().strftime("%Y-%m-%dT%H:%M:%SZ"))  # durable before the 303; logged there
         target = f"{self.config.base_url}/danke/?thema={quote(fields['topic'])}"
         start("303 See Other", [("Location", target), ("Content-Length", "0"), *SECURITY])
         return [b""]

@@ -8,6 +8,7 @@ SQLite's busy handler (which sleeps up to 100 ms at a time).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import queue
 import secrets
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     data TEXT NOT NULL                      -- the posted fields as JSON
 )
 """
+LOG = logging.getLogger("intake.receiver")  # ids only: never an address, name or text
 BATCH = 256  # posts in one commit at most
 WAIT = 30.0  # seconds a request waits for its commit before it is answered with an error
 
@@ -116,6 +118,9 @@ class Store:
                 db.executemany("INSERT INTO submissions (id, received_at, data) VALUES (?, ?, ?)",
                                [p.row for p in batch])
                 db.execute("COMMIT")
+                # one line per commit, not one write per post under the handler's lock in every request
+                if batch:
+                    LOG.info("accepted submission(s) %s", " ".join(p.row[0] for p in batch))
             except Exception as exc:  # a full disk: every post of the batch gets the error, none a 303
                 for pending in batch:
                     pending.error = exc
