@@ -14,6 +14,7 @@ from . import dates
 from . import headers
 from . import outputs
 from . import urls
+from . import window
 from .assets import Assets
 from .comment_html import comment_to_html
 from .contract import MAX_DEPTH
@@ -90,7 +91,7 @@ class Renderer:
         pages = tuple(pages)
         nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
         nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
-        # no `today` here: a topic page must not change by date alone (its cache key has no date)
+        # no `today` here: a topic page changes by date only through its window (deps.TopicInputs.window)
         self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav,
                      "csp_meta": headers.csp_meta(config)}
 
@@ -111,8 +112,9 @@ class Renderer:
     def topic(self, topic: Topic, comments: list[Comment], events: tuple[Event, ...]) -> bytes:
         """One topic page: its comments threaded, and its upcoming events (from related())."""
         forest = threads(comments)
+        state = window.state(topic.comments_until, self.today)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=count(forest),
-                         events=events)
+                         events=events, window=state, accepting=topic.comments == "open" and state != window.CLOSED)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
              recent: list[Comment]) -> Iterator[tuple[str, bytes]]:
@@ -120,8 +122,9 @@ class Renderer:
         (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if e.end.astimezone(dates.BERLIN).date() < self.today]))
-        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5])
-        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics)
+        # today: the cards say whether a topic's window has closed (the other pages' key has the date)
+        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5], today=self.today)
+        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, today=self.today)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
         yield "termine/kalender.ics", outputs.calendar(site, site.events)
         for p in site.pages:
