@@ -44,6 +44,7 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None, p
     env.filters.update(
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,
         when=dates.event_when, comment=comment_to_html,
+        window=window.state,  # a card's window: {{ t.comments_until|window(today) }}
     )
     urls.install(env.globals, env.filters, prefix, assets.url)
     env.globals["max_depth"] = MAX_DEPTH  # comments.html offers a reply form only above it

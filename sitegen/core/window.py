@@ -34,4 +34,3 @@ def state(last_day: dt.date | None, today: dt.date) -> str | None:
 def berlin_today(now: dt.datetime) -> dt.date:
     """The city's date at an aware moment (the intake's clock runs in UTC)."""
     return now.astimezone(BERLIN).date()
-
