@@ -33,7 +33,9 @@ def parser() -> argparse.ArgumentParser:
     sub("show", "show one entry in full, with its spam and validation reasons").add_argument("id")
     by = argparse.ArgumentParser(add_help=False)
     by.add_argument("--by", help="editor name recorded as moderated_by (default: $INTAKE_EDITOR or $USER)")
-    approve = subs.add_parser("approve", parents=[common, by], help="publish entries to content/kommentare/",
+    force = argparse.ArgumentParser(add_help=False)
+    force.add_argument("--force", action="store_true", help="publish although the topic's comments_until has passed")
+    approve = subs.add_parser("approve", parents=[common, by, force], help="publish entries to content/kommentare/",
                               description="publish entries to content/kommentare/ (rebuild and commit after)")
     approve.add_argument("ids", nargs="+", metavar="ID")
     approve.add_argument("--official", choices=OFFICIAL, help="show an official badge")
@@ -46,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
                     ).add_argument("ids", nargs="+", metavar="ID")
     subs.add_parser("review", parents=[common, by], help="decide pending entries one by one with single keys",
                     description="interactive review: a approve, r reject, s spam, n next, q quit")
-    reply = subs.add_parser("reply", parents=[common, by], help="publish an official reply to a comment",
+    reply = subs.add_parser("reply", parents=[common, by, force], help="publish an official reply to a comment",
                             description="publish an official reply (text from --text or stdin)")
     reply.add_argument("id", help="id of the published comment to answer")
     reply.add_argument("--as", dest="role", required=True, choices=OFFICIAL)

@@ -87,7 +87,7 @@ def decide(args: argparse.Namespace, root: Path, rt: Runtime, status: str) -> in
         failed = 0
         for key in args.ids:
             decision = publish.Decision(by=by, now=rt.stamp(), official=getattr(args, "official", None),
-                                        reason=getattr(args, "reason", None))
+                                        reason=getattr(args, "reason", None), force=getattr(args, "force", False))
             failed += not decide_one(config, inbox, key, status, decision, rt)
     if failed < len(args.ids):
         rt.say(REBUILD)
@@ -145,7 +145,7 @@ def reply(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
             rt.warn("type the reply, end with Ctrl-D:")
         text = rt.stdin.read()
     path = publish.reply(config, inbox, args.id, text,
-                         publish.Decision(by=by, now=rt.stamp(), official=args.role, name=args.name))
+                         publish.Decision(by=by, now=rt.stamp(), official=args.role, name=args.name, force=args.force))
     rt.say(f"published reply -> {path.relative_to(config.root)}")
     rt.say(REBUILD)
     return 0

@@ -31,6 +31,7 @@ class Decision:
     reason: str | None = None  # why a submission was rejected
     expected: str | None = None  # the status the editor saw; a decision on a changed entry is refused
     name: str | None = None  # a reply's display name (default: intake.official_names or the Themenpate)
+    force: bool = False  # publish although the topic's participation window has ended (--force)
 
 
 LOCK_WAIT = 30.0  # seconds a decision waits for a pull or another editor's decision to finish
@@ -56,7 +57,7 @@ def approve(config: IntakeConfig, inbox: Inbox, key: str, decision: Decision) ->
             return f"{entry.key}: already approved"
         if entry.invalid:
             raise RunError(f"{entry.key}: cannot be published: {'; '.join(entry.invalid)}")
-        topics.open_for_comments(config.root, entry.topic)
+        topics.open_for_comments(config.root, entry.topic, dates.parse_date(now), decision.force)
         try:
             date = dates.stamp(dates.parse_date(entry.date))
         except ValueError:
@@ -109,6 +110,7 @@ def reply(config: IntakeConfig, inbox: Inbox, parent_id: str, text: str, decisio
         topic = parent_path.parent.name
         if topics.meta(config.root, topic).get("draft") is True:
             raise RunError(f"topic {topic!r} is a draft (draft: true); publish the topic first")
+        topics.window_open(config.root, topic, dates.parse_date(now), decision.force)
         comments.check_parent(config.root, topic, parent_id)
         name = decision.name or official_name(config, role, topic)
         if controls(name) or not encodable(name):

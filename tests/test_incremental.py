@@ -386,3 +386,26 @@ def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: 
     assert [e.key for e in after.topics.values()] != [e.key for e in before.topics.values()]
     assert {s: e.meta for s, e in after.topics.items()} == {s: e.meta for s, e in before.topics.items()}
     assert after.others_key == before.others_key
+
+
+def test_a_topic_page_is_made_again_on_the_day_its_window_closes(site_root: Path, tmp_path: Path) -> None:
+    """Only a topic with comments_until depends on the date, and only on the day its window closes:
+    a topic without one is not even read again (a broken file with its old signature proves it)."""
+    import datetime as dt
+    import os
+    out, last_day = tmp_path / "out", dt.date(2027, 3, 31)  # mobilitaet.md's; every fixture event is over then
+    wohnen = site_root / "content/themen/wohnen.md"
+    text, old = wohnen.read_bytes(), wohnen.stat().st_mtime_ns - 10_000_000_000
+    os.utime(wohnen, ns=(old, old))
+    build(site_root, out, today=last_day)
+    assert "Mitdiskutieren bis" in (out / "themen/mobilitaet/index.html").read_text(encoding="utf-8")
+    wohnen.write_bytes(b"X" * len(text))
+    os.utime(wohnen, ns=(old, old))
+    closed = build(site_root, out, today=last_day + dt.timedelta(days=1))
+    assert {"themen/mobilitaet/index.html", "index.html", "themen/index.html"} <= set(closed.written)
+    assert not [p for p in closed.written if p.startswith("themen/wohnen/")]
+    assert "zu Ende gegangen" in (out / "themen/mobilitaet/index.html").read_text(encoding="utf-8")
+    assert build(site_root, out, today=last_day + dt.timedelta(days=2)).written == ()
+    wohnen.write_bytes(text)
+    build(site_root, tmp_path / "cold", today=last_day + dt.timedelta(days=2), tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(tmp_path / "cold")

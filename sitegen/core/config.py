@@ -14,11 +14,15 @@ from .errors import Problems
 from .source import Lines, SourceError, read_yaml
 
 FORM_PROVIDERS = ("netlify", "formspree", "receiver", "url")
+# shown above every topic's comment form: how moderation works and how soon a comment appears
+MODERATION = ("Die Redaktion prüft jeden Beitrag vor der Veröffentlichung, meist innerhalb von zwei Werktagen. "
+              "Sachliche Beiträge zum Thema werden veröffentlicht; beleidigende, werbende oder rechtswidrige nicht.")
 SITE_PATH = re.compile(r"(/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*")  # no '..', nothing to escape in HTML or a URL
 
 RULES: dict[str, s.Rule] = {
     "title": s.text(required=True, example="Zukunftsthemen Jena"),
     "tagline": s.text(),
+    "moderation": s.text(default=MODERATION),
     "city": s.text(required=True, example="Jena"),
     "base_url": s.url(example="https://zukunft.example.de"),
     "brand": s.struct(logo=s.text(), accent=s.text()),  # checked by brand.check

@@ -72,6 +72,7 @@ class Topic(Record):
     documents: tuple[Document, ...] = ()
     image: Image | None = None
     comments: str = "open"
+    comments_until: dt.date | None = None  # the last day of its participation window
     tags: tuple[str, ...] = ()
     draft: bool = False
 

@@ -119,7 +119,7 @@ def read_topic(path: Path, problems: Problems, convert: Convert = markdown_to_ht
         interview=Interview(**d["interview"]) if d["interview"] else None,
         documents=tuple(Document(**x) for x in d["documents"]),
         image=Image(**d["image"]) if d["image"] else None,
-        comments=d["comments"], tags=tuple(d["tags"]), draft=d["draft"],
+        comments=d["comments"], comments_until=d["comments_until"], tags=tuple(d["tags"]), draft=d["draft"],
     )
 
 

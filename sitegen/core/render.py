@@ -17,6 +17,7 @@ from . import opendata
 from . import outputs
 from . import sharing
 from . import urls
+from . import window
 from .assets import Assets
 from .comment_html import comment_to_html
 from .contract import MAX_DEPTH
@@ -47,6 +48,7 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None, p
     env.filters.update(
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,
         when=dates.event_when, comment=comment_to_html,
+        window=window.state,  # a card's window: {{ t.comments_until|window(today) }}
     )
     urls.install(env.globals, env.filters, prefix, assets.url)
     env.globals["max_depth"] = MAX_DEPTH  # comments.html offers a reply form only above it
@@ -94,7 +96,7 @@ class Renderer:
         pages = tuple(pages)
         nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
         nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
-        # no `today` here: a topic page must not change by date alone (its cache key has no date)
+        # no `today` here: a topic page changes by date only through its window (deps.TopicInputs.window)
         style = brand.stylesheet(config)
         self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav,
                      "csp_meta": headers.csp_meta(config), "brand_css": "/" + style[0] if style else None,
@@ -121,9 +123,11 @@ class Renderer:
     def topic(self, topic: Topic, comments: list[Comment], events: tuple[Event, ...]) -> bytes:
         """One topic page: its comments threaded, and its upcoming events (from related())."""
         forest = threads(comments)
+        state = window.state(topic.comments_until, self.today)
         n = count(forest)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=n, events=events,
-                         jsonld=sharing.topic_jsonld(self.base["site"], topic, n))
+                         jsonld=sharing.topic_jsonld(self.base["site"], topic, n), window=state,
+                         accepting=topic.comments == "open" and state != window.CLOSED)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
              recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes]]:
@@ -132,8 +136,11 @@ class Renderer:
         counts: each topic's number of comments, for its card)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if self.over(e)]))
-        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5], counts=counts)
-        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts)
+        # today: the cards say whether a topic's window has closed (the other pages' key has the date)
+        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5], counts=counts,
+                                      today=self.today)
+        yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts,
+                                             today=self.today)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
         yield "termine/kalender.ics", outputs.calendar(site, site.events, self.today)
         for p in site.pages:

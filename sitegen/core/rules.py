@@ -18,6 +18,7 @@ TOPIC = {
                                     format=s.text(required=True, example="PDF"), size=s.text())),
     "image": s.struct(src=s.url(), alt=s.text(required=True), credit=s.text()),
     "comments": s.choice("open", "closed", default="open"),
+    "comments_until": s.DATE,  # the last day comments are taken (Europe/Berlin); see window.py
     "tags": s.list_of(s.text()),
     "draft": s.BOOL,
 }

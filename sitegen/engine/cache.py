@@ -7,6 +7,7 @@ it: a missing or unreadable cache only makes the next build a cold one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import threading
@@ -29,6 +30,7 @@ class TopicEntry:
     page: str | None     # its output path, or None for a draft
     ids: str             # its comments' ids, space-separated, to find ids used twice without unpickling
     record: bytes        # (Topic card, its comments), pickled and compressed: unpacked only when needed
+    until: dt.date | None = None  # its comments_until: the next build's plan works out its window from it
 
     @classmethod
     def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]]) -> "TopicEntry":
@@ -39,7 +41,8 @@ class TopicEntry:
         reference. Readers must make fresh objects (flatyaml caches singletons only), or an
         unchanged topic read again would make the other pages render again."""
         pickled = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        return cls(key, digest(pickled), page, " ".join(c.id for c in record[1]), zlib.compress(pickled, 1))
+        return cls(key, digest(pickled), page, " ".join(c.id for c in record[1]), zlib.compress(pickled, 1),
+                   record[0].comments_until)
 
     def load(self) -> tuple[Any, tuple[Any, ...]]:
         return pickle.loads(zlib.decompress(self.record))

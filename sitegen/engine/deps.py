@@ -8,7 +8,8 @@ build is reused because one of these keys came out equal:
 - `theme`: what every page shows of the others (site.yaml, the navigation, the footer pages)
   and whether drafts are shown.
 - `TopicInputs.key`: a topic page (the theme, the topic file, its comment folder, the upcoming
-  events that name it).
+  events that name it, and whether its participation window is open or closed today: only a
+  topic with `comments_until` depends on the date, and only on the day its window closes).
 - `other_pages`: the start page, the lists, the events, the feeds, open data and the sitemap
   (the theme, the date, every event and page, what each topic shows of itself).
 """
@@ -79,9 +80,14 @@ class TopicInputs:
     topic_file: tuple
     events: tuple
     listing: Listing | None = None
+    window: str | None = None  # core.window.state as of the build's today; None without comments_until
 
     def with_listing(self, listing: Listing) -> "TopicInputs":
         return replace(self, listing=listing)
+
+    def with_window(self, window: str | None) -> "TopicInputs":
+        """The window of the topic as read (the plan knew only the last build's comments_until)."""
+        return replace(self, window=window)
 
     def key(self) -> bytes:
         """The inputs as one bytes object: marshal is cheap to compare, to store and to load again.
@@ -90,7 +96,7 @@ class TopicInputs:
         Format 0: the newer ones write a back-reference for any object referenced more than once, so
         equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
         assert self.listing is not None, "a topic's key needs its comment listing"
-        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events), 0)
+        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events, self.window), 0)
 
 
 def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..core.outputs import CommentOutputs
 from ..core.readers import Signature
+from ..core.window import state
 from . import cache as caching
 from .deps import TopicInputs
 from .run import BuildRun
@@ -65,17 +66,18 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
 def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
          shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
-    A topic not in the last cache has no listing yet: its worker lists its comments."""
+    A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
+    from the last build's comments_until: if the file changed, its key differs anyway."""
     caches, todo = build.caches, []
     prefix = str(build.out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
+        old = caches.last.topics.get(slug)
         inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
-                             listings.get(slug))
+                             listings.get(slug), state(old.until, build.options.today) if old else None)
         if inputs.listing is None:
             todo.append(TopicJob(slug, path, inputs))
             continue
-        old = caches.last.topics.get(slug)
         if old and old.key == inputs.key() and (build.trust_out or old.page is None
                                                 or os.path.isfile(prefix + old.page)):
             caches.fresh.topics[slug] = old

@@ -24,6 +24,7 @@ from ..core.load import load_topic
 from ..core.model import Event
 from ..core.outputs import public_data, published
 from ..core.render import Renderer
+from ..core.window import state
 from ..output.paths import safe_path, same, write_file
 from .deps import TopicInputs
 from .scan import listing
@@ -95,6 +96,7 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
     if loaded is None or problems:
         return TopicDone(job.slug, tuple(problems.errors), listing=found)
     topic, comments = loaded
+    inputs = inputs.with_window(state(topic.comments_until, ctx.renderer.today))  # as the page shows it
     page = staged = None
     if ctx.drafts or not topic.draft:
         page = topic_page(job.slug)
