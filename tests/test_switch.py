@@ -44,7 +44,7 @@ def slow_build(root: Path, out: Path) -> subprocess.Popen:
 
 
 def repair(root: Path, out: Path) -> bool:
-    """What every build does first, with the folder's lock held (see pipeline.build)."""
+    """What every build does first, with the folder's lock held (see engine/run.py, BuildRun.open)."""
     held = hold(caching.lock_file(root, out))
     try:
         return recover(out)

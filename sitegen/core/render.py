@@ -42,7 +42,7 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None, p
         lstrip_blocks=True,
         keep_trailing_newline=True,
         # not checked for changes on every use (4 stats per topic page): a changed template changes
-        # the cache version, and a new environment is made (pipeline._build)
+        # the cache version, and a new environment is made (engine/shared.py)
         auto_reload=False,
     )
     env.filters.update(
@@ -185,7 +185,7 @@ class Renderer:
 
     def event_files(self, site: Site, events: Iterable[Event], titles: dict[str, Topic]) -> Iterator[tuple[str, bytes]]:
         """The page and the calendar file of each of these events (of site.events); titles: the
-        topics by slug, made by the caller before it forks (see pipeline._event_files)."""
+        topics by slug, made by the caller before it forks (see engine/other_pages.py)."""
         for event in events:
             related = tuple(titles[s] for s in event.topics if s in titles)
             yield f"termine/{event.slug}/index.html", self.page(
