@@ -28,6 +28,25 @@ class SafeLoader(_Loader):  # type: ignore[valid-type,misc]
             return node.value
         return super().construct_object(node, deep)
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """A mapping; a key given twice is an error (YAML's loaders keep the last one silently, so a
+        second `title:` or `source:` further down would quietly win)."""
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if key.value in seen:
+                    raise DuplicateKey(key.value, seen[key.value], key.start_mark)
+                seen[key.value] = key.start_mark.line
+        return super().construct_mapping(node, deep)
+
+
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping names one key twice: the key, the line of its first use, where it came again."""
+
+    def __init__(self, key: str, first: int, mark: yaml.Mark):
+        super().__init__(None, None, f"the key '{key}' is given twice", mark)
+        self.key, self.first = key, first
+
 
 
 class Lines:
@@ -83,6 +102,10 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, Lines]:
         if node is None:
             return None, Lines(None, first_line)
         value = loader.construct_document(node)
+    except DuplicateKey as exc:
+        raise SourceError(first_line + exc.problem_mark.line,
+                          f"the key '{exc.key}' is given twice (also on line {first_line + exc.first})",
+                          "keep one of the two: only one value can count") from None
     except yaml.MarkedYAMLError as exc:
         # the context mark is where the broken construct began (e.g. an unclosed '['), the
         # problem mark where the parser gave up, often at the end of the file
