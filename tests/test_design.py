@@ -182,7 +182,9 @@ def test_cards_show_image_count_and_the_way_into_the_discussion(site_root: Path,
     page = soup(out, "index.html")
     assert page.h1.get_text() == "Gestalten Sie die Zukunft von Musterstadt mit"  # not the site title again
     cards = {c.h3.get_text(): c for c in page.select("li.card")}
-    mobility, housing = cards["Mobilität 2040"], cards["Wohnen für alle"]
+    assert "Wohnen für alle" not in cards  # its comments are closed: the start page invites to open ones
+    mobility = cards["Mobilität 2040"]
+    housing = {c.h2.get_text(): c for c in soup(out, "themen/index.html").select("li.card")}["Wohnen für alle"]
     assert mobility.select_one("img.card-image")["src"] == "/dateien/strasse.svg"
     assert mobility.select_one(".count").get_text() == "4 Kommentare"
     assert mobility.select_one("a.button")["href"] == "/themen/mobilitaet/#kommentieren"
@@ -208,3 +210,28 @@ def test_an_approved_comment_changes_the_count_on_the_start_page(site_root: Path
     build(site_root, out, today=TODAY, tuning=Tuning(jobs=jobs))  # warm, nothing changed: the count stays
     assert "5 Kommentare" in (out / "index.html").read_text(encoding="utf-8")
     assert read_tree(out) == read_tree(built(site_root, tmp_path / "cold"))
+
+
+def test_the_start_page_features_a_dozen_open_topics_newest_first(site_root: Path, tmp_path: Path) -> None:
+    themen = site_root / "content/themen"
+    source = (themen / "mobilitaet.md").read_text(encoding="utf-8")
+    for n in range(1, 15):  # 14 more open topics, dated one day apart
+        text = source.replace("title: Mobilität 2040", f"title: Thema {n:02}")
+        text = re.sub(r"(?m)^date: .*$", f"date: 2026-01-{n:02}", text, count=1)
+        (themen / f"thema-{n:02}.md").write_text(text, encoding="utf-8")
+    out = built(site_root, tmp_path / "out")
+    page = soup(out, "index.html")
+    titles = [c.h3.get_text() for c in page.select("li.card")]
+    assert titles == ["Mobilität 2040"] + [f"Thema {n:02}" for n in range(14, 3, -1)]  # the newest twelve
+    assert page.select_one("#h-themen ~ p a[href='/themen/']").get_text() == "Alle Zukunftsthemen (16)"
+    assert len(soup(out, "themen/index.html").select("li.card")) == 16  # the list still has all
+
+
+def test_without_an_open_topic_the_start_page_says_so(site_root: Path, tmp_path: Path) -> None:
+    path = site_root / "content/themen/mobilitaet.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("comments_until: 2027-03-31", "comments_until: 2026-01-31"),
+                    encoding="utf-8")
+    page = soup(built(site_root, tmp_path / "out"), "index.html")
+    assert page.select("li.card") == []
+    assert "Zurzeit ist kein Thema zur Diskussion geöffnet" in page.get_text()
+    assert page.select_one("#h-themen ~ p a[href='/themen/']") is not None

@@ -116,3 +116,13 @@ def test_the_licence_comes_from_site_yaml(tmp_path: Path) -> None:
         assert load_json(tmp_path / "out", f"{name}.json")["license"] == {
             "name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
     assert "CC BY 4.0" in (tmp_path / "out/daten/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_listing_is_written_one_record_at_a_time_with_the_same_bytes(count: int) -> None:
+    from sitegen.core.opendata import _json, _listing
+    blns = json.loads((Path(__file__).parent / "data" / "blns.json").read_text(encoding="utf-8"))
+    top = {"title": 'Stadt "topics": [] \n', "license": {"name": "ä", "url": "u"}}  # the key's text in a value
+    records = [{"slug": f"s{i}", "title": blns[i * 37 % len(blns)], "tags": ["a", "b\nc"][:i],
+                "location": {"name": None, "topics": [[], {}]}} for i in range(count)]
+    assert _listing(top, "topics", iter(records), count) == _json(dict(top, topics=records, count=count))

@@ -7,7 +7,8 @@ import heapq
 import html
 import io
 import json
-from typing import Any, Callable, Iterable
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -79,10 +80,14 @@ class CommentOutputs:
     read by a worker arrives as its JSON and the publication keys of its comments; the feed then
     holds (topic, id) for a comment until recent() loads the few it shows."""
 
-    def __init__(self, config: dict[str, Any], limit: int = 50):
+    def __init__(self, config: dict[str, Any], limit: int = 50, spill: Path | None = None):
+        """spill: a folder where the two files grow (the engine's staging folder: at 10k topics they
+        are 28 MB this process need not hold); without it they grow in memory."""
         self.limit, self.count, self.topics, self.offered = limit, 0, 0, 0
-        self.buffer, self.csv = io.BytesIO(), io.BytesIO(opendata.comments_csv_head())
-        self.csv.seek(0, io.SEEK_END)
+        self.spill = spill
+        self.buffer: BinaryIO = open(spill / "kommentare.json", "xb+") if spill else io.BytesIO()
+        self.csv: BinaryIO = open(spill / "kommentare.csv", "xb+") if spill else io.BytesIO()
+        self.csv.write(opendata.comments_csv_head())
         head = json.dumps(opendata.head(config, "kommentare", "Kommentare"), ensure_ascii=False,
                           separators=(",", ":"))
         self.buffer.write(head[:-1].encode("utf-8") + b',"comments":[')
@@ -128,14 +133,21 @@ class CommentOutputs:
             shown.append(comment)
         return shown
 
-    def open_data(self) -> bytes:
-        """The approved comments as JSON: public fields only (no moderator, no personal data)."""
+    def open_data(self) -> bytes | Path:
+        """The approved comments as JSON: public fields only (no moderator, no personal data); with
+        a spill folder, the file holding them."""
         self.buffer.write(f'],"count":{self.count}}}\n'.encode("utf-8"))
-        return self.buffer.getvalue()  # the one copy of the whole file
+        return self._finish(self.buffer, "kommentare.json")
 
-    def open_data_csv(self) -> bytes:
+    def open_data_csv(self) -> bytes | Path:
         """The approved comments as kommentare.csv (opendata.py says why it looks as it does)."""
-        return self.csv.getvalue()
+        return self._finish(self.csv, "kommentare.csv")
+
+    def _finish(self, grown: BinaryIO, name: str) -> bytes | Path:
+        if self.spill is None:
+            return grown.getvalue()  # type: ignore[attr-defined]  # a BytesIO: the one copy of the file
+        grown.close()
+        return self.spill / name
 
 
 def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment], today: dt.date) -> bytes:

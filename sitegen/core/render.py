@@ -25,6 +25,8 @@ from .model import Comment, Event, Page, Site, Topic
 from .opendata_schemas import schema_file
 from .threads import count, threads
 
+START_CARDS = 12  # a grid of 2, 3 or 4 columns fills evenly
+
 
 def environment(templates: Path, assets: Assets, compiled: Path | None = None, prefix: str = "") -> jinja2.Environment:
     """A Jinja2 environment with autoescape on for everything and strict undefined names.
@@ -130,15 +132,15 @@ class Renderer:
                          accepting=topic.comments == "open" and state != window.CLOSED)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
-             recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes]]:
+             recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes | Path]]:
         """Every file except the topic pages and each event's own page and calendar (event_files)
         (comments arrive gathered, not in site.comments; recent: the newest of them, for the feed;
         counts: each topic's number of comments, for its card)."""
         upcoming = self.upcoming(site.events)
         past = tuple(reversed([e for e in site.events if self.over(e)]))
         # today: the cards say whether a topic's window has closed (the other pages' key has the date)
-        yield "index.html", self.page("index.html", "/", topics=site.topics, upcoming=upcoming[:5], counts=counts,
-                                      today=self.today)
+        yield "index.html", self.page("index.html", "/", topics=self.featured(site.topics), total=len(site.topics),
+                                      upcoming=upcoming[:5], counts=counts, today=self.today)
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts,
                                              today=self.today)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
@@ -160,7 +162,15 @@ class Renderer:
         yield "robots.txt", outputs.robots(site)
         yield "_headers", headers.headers_file(site.config)
 
-    def open_data(self, site: Site, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
+    def featured(self, topics: Iterable[Topic]) -> list[Topic]:
+        """The start page's cards: the topics open for comments today, newest first, at most
+        START_CARDS (a start page invites; the list of all topics is /themen/)."""
+        open_now = [t for t in topics if t.comments == "open"
+                    and window.state(t.comments_until, self.today) != window.CLOSED]
+        open_now.sort(key=lambda t: (t.date is not None, t.date or dt.date.min), reverse=True)  # stable: by title
+        return open_now[:START_CARDS]
+
+    def open_data(self, site: Site, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes | Path]]:
         """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema."""
         config = site.config
         datasets = (

@@ -38,7 +38,8 @@ def pages(root: Path, today: dt.date, drafts: bool = False) -> Iterator[tuple[st
     for slug in sorted(comments):  # open data lists the topics by slug
         gathered.add(comments[slug])
     counts = {slug: len(found) for slug, found in comments.items()}
-    yield from renderer.rest(site, assets, gathered, gathered.recent(comments.__getitem__), counts)
+    # gathered in memory (no spill folder): rest gives bytes only
+    yield from renderer.rest(site, assets, gathered, gathered.recent(comments.__getitem__), counts)  # type: ignore[misc]
     yield from renderer.event_files(site, site.events, {t.slug: t for t in site.topics})
     folder = root / "content" / "dateien"
     for path in published(folder):

@@ -56,7 +56,10 @@ def _pages(build: BuildRun, shared: Shared, topics: Topics, writer: Writer) -> N
     gathered = topics.gathered
     recent = gathered.recent(lambda slug: fresh.topics[slug].load()[1])  # the topics of the feed's few
     for rel, data in shared.renderer.rest(site, shared.assets, gathered, recent, counts):
-        writer.put(rel, data)
+        if isinstance(data, bytes):
+            writer.put(rel, data)
+        else:  # open data too big to hold, grown in the staging folder
+            writer.put_file(rel, data)
     # a process without threads (not the preview server) may share the event pages with a child
     _event_files(writer, shared.renderer, site, share=build.session is None and build.options.tuning.jobs != 1)
     fresh.others_paths = tuple(sorted(writer.seen - before))

@@ -42,7 +42,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     build.scanned = (topic_files, listings)
     todo = plan(build, topic_files, listings, shared)
     build.list_new_pages(topic_page(job.slug) for job in todo)
-    gathered = CommentOutputs(shared.config)  # open data and the comments feed
+    gathered = CommentOutputs(shared.config, spill=build.stage)  # open data and the comments feed
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
                         caches.racy, build.fresh_out, tuple(todo))
     staged: dict[str, str | None] = {}

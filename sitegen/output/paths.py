@@ -70,6 +70,23 @@ def same(path: Path, data: bytes) -> bool:
         return False
 
 
+def same_file(path: Path, other: Path) -> bool:
+    """True if path exists with exactly other's bytes (size first; then compared in chunks, so a
+    big file is never held whole)."""
+    try:
+        if path.stat().st_size != other.stat().st_size:
+            return False
+        with open(path, "rb") as a, open(other, "rb") as b:  # not filecmp: its cache trusts mtimes
+            while True:
+                chunk = a.read(1 << 20)
+                if chunk != b.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
 def replace(target: Path, data: bytes) -> None:
     """Write via a new temporary file and rename, so nobody ever reads a half-written page."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .manifest import read_manifest, record_manifest, remove_stale
-from .paths import WriteError, replace, safe_path, same
+from .paths import WriteError, replace, safe_path, same, same_file
 from .staging import stage_file
 from .switch import Plan, carry_out, commit
 
@@ -84,6 +84,14 @@ class Writer:
         self._claim(rel)
         self._touch()
         self.written.append(rel)
+
+    def put_file(self, rel: str, staged: Path) -> None:
+        """As put, for bytes too many to hold that were written to a file in the staging folder."""
+        if same_file(safe_path(self.out, rel, self._inside), staged):
+            self.adopt(rel, None)
+        else:
+            os.chmod(staged, 0o644)  # as a page written in place would be
+            self.adopt(rel, staged)
 
     def adopt(self, rel: str, staged: Path | None) -> None:
         """Move a staged file into place (None: the worker found the bytes unchanged)."""
