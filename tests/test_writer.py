@@ -185,3 +185,24 @@ def test_write_file_truncates_what_was_there(tmp_path: Path) -> None:
     write_file(tmp_path / "f", b"a long first version")
     write_file(tmp_path / "f", b"short")
     assert (tmp_path / "f").read_bytes() == b"short"
+
+
+def test_a_file_grown_in_staging_is_moved_in_only_when_its_bytes_differ(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    big = b"x" * (3 << 20)  # over one chunk of the comparison
+    write([("daten/same.json", big), ("daten/changed.json", big)], out)
+    stage = staging(out)
+    old = os.umask(0o077)  # a private umask must not make the published file private
+    try:
+        for name, data in (("same", big), ("changed", big[:-1] + b"y"), ("new", b"n")):
+            (stage / name).write_bytes(data)
+    finally:
+        os.umask(old)
+    writer = Writer(out, stage=stage)
+    for name in ("same", "changed", "new"):
+        writer.put_file(f"daten/{name}.json", stage / name)
+    report = writer.finish()
+    assert sorted(report.written) == ["daten/changed.json", "daten/new.json"] and report.unchanged == 1
+    assert (out / "daten/changed.json").read_bytes().endswith(b"xy")
+    assert stat.S_IMODE((out / "daten/new.json").stat().st_mode) == 0o644
+    discard_staging(stage)
