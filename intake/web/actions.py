@@ -82,7 +82,7 @@ def decide(config: IntakeConfig, inbox: Inbox, form: Mapping[str, str], who: Edi
             else:
                 publish.decline(config, inbox, key, action, decision)
     except RunError as exc:
-        return Outcome("error", f"Nicht möglich: {exc}")
+        return Outcome("error", f"Nicht möglich, es wurde nichts geändert. Grund: {exc}")
     badge = f" (als {official})" if official and action == "approved" else ""
     return Outcome("ok", f"{ACTIONS[action]}{badge}: Beitrag von {entry.name or 'ohne Namen'} ({key}).",
                    last=(key, action))
@@ -97,7 +97,7 @@ def reply(config: IntakeConfig, inbox: Inbox, form: Mapping[str, str], who: Edit
     try:
         path = publish.reply(config, inbox, form.get("parent", ""), form.get("text", ""), decision)
     except RunError as exc:
-        return Outcome("error", f"Nicht möglich: {exc}")
+        return Outcome("error", f"Nicht möglich, es wurde nichts geändert. Grund: {exc}")
     return Outcome("ok", f"Antwort veröffentlicht ({path.stem}).", last=(path.stem, "reply"))
 
 
@@ -116,5 +116,5 @@ def undo(config: IntakeConfig, inbox: Inbox, last: tuple[str, str] | None, who: 
                 return Outcome("error", refused)
             undoing.undo(config, inbox, key, publish.Decision(by=who.by, now=who.now, expected=status))
     except RunError as exc:
-        return Outcome("error", f"Nicht möglich: {exc}")
+        return Outcome("error", f"Nicht möglich, es wurde nichts geändert. Grund: {exc}")
     return Outcome("ok", f"Rückgängig gemacht: {key} ist wieder offen.")

@@ -225,3 +225,23 @@ def test_the_e_mail_shows_only_on_demand_for_one_entry(browser: Any, web: Review
     finally:
         page.context.close()
     assert [web.entry(k)["status"] for k in web.keys()] == ["pending"] * 3  # showing changed nothing
+
+
+def test_a_card_shows_the_comment_it_answers_and_what_stops_publishing(browser: Any, tmp_path: Path) -> None:
+    parent_key = "netlify-" + submission(1)["id"]
+    web = ReviewSite(tmp_path / "site", [submission(1, body="Mehr Radwege bitte."),
+                                         submission(2, parent=parent_key, body="Ja, unbedingt."),
+                                         submission(3, consent="")])
+    assert web.cli("approve", parent_key).code == 0
+    page = editor_page(browser, web)
+    try:
+        expect(page.locator("article.card")).to_have_count(2)
+        expect(card(page, 0).locator("blockquote")).to_have_text("Person 1:Mehr Radwege bitte.")
+        expect(card(page, 1)).to_contain_text("Probleme (so nicht veröffentlichbar):")
+        expect(card(page, 1).locator(".reasons li")).not_to_have_count(0)
+        press(page, 1, "Freigeben")  # refused as the CLI refuses it, with its reason
+        expect(flash(page)).to_contain_text("Nicht möglich, es wurde nichts geändert. Grund: ")
+    finally:
+        page.context.close()
+        web.close()
+    assert len(web.published()) == 1

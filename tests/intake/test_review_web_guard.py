@@ -41,7 +41,7 @@ def approve_form(web: ReviewSite, csrf: str | None) -> dict[str, str]:
     from intake.web.actions import digest
 
     key = web.keys()[0]
-    form = {"key": key, "status": "pending", "action": "approved",
+    form = {"key": key, "action": "approved",
             "digest": digest(Inbox(web.root / ".inbox").get(key))}
     return form if csrf is None else {**form, "csrf": csrf}
 
