@@ -51,6 +51,7 @@ def inbox_bytes(web: ReviewSite) -> dict[str, bytes]:
 
 
 def test_no_token_or_a_wrong_one_is_refused(web: ReviewSite) -> None:
+    assert web.server.server_address[0] == "127.0.0.1"  # loopback only, never 0.0.0.0
     with httpx.Client(base_url=web.origin, timeout=10) as client:
         assert client.get("/").status_code == 403
         assert client.get("/?token=wrong").status_code == 403
