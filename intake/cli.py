@@ -46,8 +46,7 @@ def parser() -> argparse.ArgumentParser:
     subs.add_parser("spam", parents=[common, by], help="mark entries as spam",
                     description="mark entries as spam; a published one is taken off again"
                     ).add_argument("ids", nargs="+", metavar="ID")
-    subs.add_parser("review", parents=[common, by], help="decide pending entries one by one with single keys",
-                    description="interactive review: a approve, r reject, s spam, n next, q quit")
+    review_and_undo(subs, common, by)
     reply = subs.add_parser("reply", parents=[common, by, force], help="publish an official reply to a comment",
                             description="publish an official reply (text from --text or stdin)")
     reply.add_argument("id", help="id of the published comment to answer")
@@ -64,9 +63,24 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def review_and_undo(subs: argparse._SubParsersAction, common: argparse.ArgumentParser,
+                    by: argparse.ArgumentParser) -> None:
+    """The `review` (terminal or --web) and `undo` sub-commands."""
+    review = subs.add_parser("review", parents=[common, by], help="decide pending entries one by one with single keys",
+                             description="interactive review: a approve, r reject, s spam, n next, q quit; "
+                                         "--web: the same in the browser, on 127.0.0.1 only")
+    review.add_argument("--web", action="store_true", help="serve the review page on 127.0.0.1 (prints its address)")
+    review.add_argument("--port", type=int, default=8765, help="--web: port on 127.0.0.1 (default 8765, 0: any)")
+    undo = subs.add_parser("undo", parents=[common], help="undo a decision (the last one when no ID is given)",
+                           description="put an approved, rejected or spam entry back to pending (its comment file "
+                                       "is taken off), or take an official reply (reply-…) off again; never an "
+                                       "erased entry")
+    undo.add_argument("id", nargs="?", help="entry or reply id (default: the entry decided last)")
+
+
 HANDLERS = {"pull": commands.pull, "list": commands.listing, "show": commands.show, "approve": commands.approve,
             "reject": commands.reject, "spam": commands.spam, "review": commands.review,
-            "reply": commands.reply, "forget": commands.forget, "purge": commands.purge,
+            "reply": commands.reply, "undo": commands.undo, "forget": commands.forget, "purge": commands.purge,
             "stats": commands.stats, "receive": commands.receive}
 
 

@@ -14,6 +14,7 @@ from intake import display, notify, privacy, publish, topics
 from intake import pull as pulling
 from intake import review as reviewing
 from intake import sources
+from intake import undo as undoing
 from intake.errors import ConfigError, RunError
 from intake.http import Fetcher
 from intake.inbox import Inbox
@@ -125,9 +126,13 @@ def spam(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
 
 
 def review(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
-    """Interactive review on the runtime's stdin/stdout."""
+    """Interactive review on the runtime's stdin/stdout, or (--web) in the browser."""
     config, inbox = setup(root)
     by = editor(args, rt)
+    if getattr(args, "web", False):
+        from intake.web.server import run
+
+        return run(config, by, args.port, rt)
     with reviewing.single_keys(rt.stdin) as read:
         tally = reviewing.review(config, inbox, by=by, read=read, out=rt.stdout, now=rt.stamp)
     if tally["approved"] or tally["rejected"] or tally["spam"]:
@@ -147,6 +152,14 @@ def reply(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
     path = publish.reply(config, inbox, args.id, text,
                          publish.Decision(by=by, now=rt.stamp(), official=args.role, name=args.name, force=args.force))
     rt.say(f"published reply -> {path.relative_to(config.root)}")
+    rt.say(REBUILD)
+    return 0
+
+
+def undo(args: argparse.Namespace, root: Path, rt: Runtime) -> int:
+    """Undo one decision (the last when no id is given), or take an official reply off."""
+    config, inbox = setup(root)
+    rt.say(undoing.undo_any(config, inbox, args.id, publish.Decision(by="", now=rt.stamp())))
     rt.say(REBUILD)
     return 0
 

@@ -37,6 +37,16 @@ RELOAD_JS = b"""(function () {
   poll();
 })();
 """
+# Where moderation runs: a separate local server with its own access token, which the preview
+# never sees, so the token cannot end up in a page the preview serves or in site/.
+MODERATION = ("Kommentare moderieren: in einem zweiten Terminal `python -m intake review --web` starten "
+              "und den Link öffnen, den es dort zeigt (nur auf diesem Rechner).")
+MODERATION_PAGE = ('<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Kommentare moderieren'
+                   '</title></head><body><main><h1>Kommentare moderieren</h1><p>Die Moderation läuft als eigene '
+                   'Seite auf diesem Rechner. Starten Sie in einem zweiten Terminal, im Ordner der Website:</p>'
+                   '<pre><code>python -m intake review --web</code></pre><p>und öffnen Sie den Link mit '
+                   'Zugangsschlüssel, den es dort anzeigt. Die Vorschau kennt diesen Schlüssel nicht.</p>'
+                   '</main></body></html>').encode()
 
 
 class Preview:
@@ -161,6 +171,8 @@ class _Handler(SimpleHTTPRequestHandler):
                 {"version": self.preview.version, "error": self.preview.error}).encode())
         if self.path.startswith("/__preview/reload.js"):
             return self._send(200, "text/javascript", RELOAD_JS)
+        if self.path.split("?", 1)[0] == "/__preview/moderation":
+            return self._send(200, "text/html; charset=utf-8", MODERATION_PAGE)
         if not self._in_site():
             return
         path = Path(self.translate_path(self.path))
@@ -220,6 +232,7 @@ def serve(root: Path, out: Path, port: int = 8000, today: dt.date | None = None,
         print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror}; try --port", file=sys.stderr)
         return 2
     print(f"Preview on http://127.0.0.1:{server.server_address[1]}{preview.prefix}/ (Ctrl-C stops)", flush=True)
+    print(f"{MODERATION} (also at http://127.0.0.1:{server.server_address[1]}/__preview/moderation)", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

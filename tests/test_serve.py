@@ -120,3 +120,16 @@ def test_only_loopback_host_names_are_served(preview) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(request, timeout=10)
     assert info.value.code == 403
+
+
+def test_the_preview_says_where_moderation_runs_and_never_knows_its_token(preview) -> None:
+    """The review page is a separate server with its own token: the preview points to the command only."""
+    from sitegen.serve import MODERATION
+
+    p, port, _ = preview
+    status, html = get(port, "/__preview/moderation")
+    assert status == 200 and "<code>python -m intake review --web</code>" in html
+    assert "python -m intake review --web" in MODERATION
+    assert "token" not in html.lower()
+    built = "".join(f.read_text(encoding="utf-8", errors="replace") for f in p.out.rglob("*") if f.is_file())
+    assert "__preview" not in built and "intake review" not in built  # nothing of it in the site itself
