@@ -86,6 +86,8 @@ class Placing:
                                       ("user_agent", comment.agent)) if v}
         public = {k: str(fields[k]) for k in ("topic", "parent", "name", "body") if fields.get(k)}
         problems = validate.check(public, personal, self.config.limits, self.topics) if status == "pending" else []
+        # sent through the old site's form to be published there: its terms applied, not the new checkbox
+        problems = [p for p in problems if not p.startswith("consent:")]
         return Entry(key=str(fields["id"]), source="wordpress", source_id=comment.id, date=str(fields["date"]),
                      status=status, fields=public, personal=personal, invalid=tuple(problems),
                      email_hash=privacy.email_hash(comment.email, self.hash_key()) if comment.email else None,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 UPLOADS = "/wp-content/uploads/"
+# WordPress themes' anchors on a post and their counterparts on a topic page (templates/comments.html)
+ANCHORS = {"respond": "kommentieren", "comments": "kommentieren", "reply-title": "kommentieren"}
+COMMENT_ANCHOR = re.compile(r"^comment-(\d+)\Z")
 
 
 def site_path(url: str, base: str) -> str | None:
@@ -22,7 +26,7 @@ def site_path(url: str, base: str) -> str | None:
     if prefix and not (path == prefix or path.startswith(prefix + "/")):
         return None
     rest = path[len(prefix):] or "/"
-    return rest + (f"?{parts.query}" if parts.query else "")
+    return rest + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def clean(path: str) -> str:
@@ -39,6 +43,8 @@ class Links:
     by_id: dict[str, str] = field(default_factory=dict)  # post id -> new site path
     files: dict[str, str] = field(default_factory=dict)  # uploads path (after UPLOADS) -> /dateien/…
     missed: list[str] = field(default_factory=list)  # links to the old site left as they were
+    comments: set[str] = field(default_factory=set)  # ids of the comments published by this import
+    anchors: list[str] = field(default_factory=list)  # links whose anchor has no counterpart (dropped)
 
     def add(self, link: str, post_id: str, new: str) -> None:
         """Record that the item at link (id post_id) is now at new."""
@@ -53,12 +59,23 @@ class Links:
         if path is None:
             return url
         target, _, fragment = path.partition("#")
-        anchor = f"#{fragment}" if fragment else ""
         new = self.lookup(target)
         if new is None:
             self.missed.append(url)
             return url
-        return new + anchor
+        return new + self.anchor(fragment, new, url)
+
+    def anchor(self, fragment: str, new: str, url: str) -> str:
+        """The new page's anchor for an old one: the comment form, a published comment, else none."""
+        if not fragment:
+            return ""
+        found = COMMENT_ANCHOR.match(fragment)
+        if new.startswith("/themen/") and fragment in ANCHORS:
+            return "#" + ANCHORS[fragment]
+        if new.startswith("/themen/") and found and found.group(1) in self.comments:
+            return f"#kommentar-wordpress-{found.group(1)}"
+        self.anchors.append(url)
+        return ""
 
     def lookup(self, path: str) -> str | None:
         """The new address for an old path, by upload, by item link or by `?p=`/`?page_id=`."""

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from sitegen.core.readers import RESERVED
 
+from .comments import LINKBACKS
 from .links import UPLOADS, Links
 from .naming import file_name, slug_for, unique
 from .pages import render
@@ -98,17 +99,20 @@ def make_plan(export: Export, options: Options) -> Plan:
         slug = unique(slug_for(item.slug, item.title, item.id), taken[section])
         links.add(item.link, item.id, f"/themen/{slug}/" if section == "themen" else f"/{slug}/")
         items.append(item)
+        links.comments |= {c.id for c in item.comments if c.approved == "1" and c.type not in LINKBACKS}
         placed.append((item, section, slug))
     add_uploads(plan, links, export, items, options)
     for item, section, slug in placed:
         rel = f"content/{section}/{slug}.md"
-        before = len(links.missed)
+        before, anchored = len(links.missed), len(links.anchors)
         page = render(item, links, topic=section == "themen", comments_open=item_open(item))
         plan.texts[rel] = page.text
         plan.report.items.append(f"{item.type} {item.id} '{item.title[:60]}' -> {rel}")
         plan.report.shortcodes += [f"{rel}: {code}" for code in page.shortcodes]
         plan.report.notes += [f"{rel}: {note}" for note in page.notes]
         plan.report.links += [f"{rel}: {url}" for url in dict.fromkeys(links.missed[before:])]
+        plan.report.notes += [f"{rel}: {url}: the new page has no such anchor; the link leads to its top"
+                              for url in dict.fromkeys(links.anchors[anchored:])]
         if section == "themen":
             plan.topics.append((slug, rel, item))
     return plan
