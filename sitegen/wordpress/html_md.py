@@ -11,6 +11,9 @@ from .md_inline import Inline, code, escape, fold, image, inline
 from .md_table import table
 
 HEADINGS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}  # the page's title is the only h1
+LISTS = ("ul", "ol")
+SEPARATOR = "<!-- -->"  # an empty HTML comment: the one way Markdown has to end a list before the next
+LOOSE = {"p", "pre", "blockquote", "table", "div", "h2", "h3", "h4", "h5", "h6", "figure", "hr"}
 INDENT = "    "  # Python-Markdown nests list content by four spaces (markdownify's two break it)
 
 
@@ -35,12 +38,18 @@ def blocks(node: Node, ctx: Inline, nested: bool) -> list[str]:
     """The children of node as Markdown blocks; loose text between blocks becomes a paragraph."""
     out: list[str] = []
     run: list[Node | str] = []
+    last = ""
     for child in node.children + [Node("p")]:  # the empty sentinel flushes the last run
         if isinstance(child, Node) and child.tag in BLOCK:
             if run:
-                out.append(fold(inline(Node("p", children=run), ctx)))
+                text = fold(inline(Node("p", children=run), ctx))
+                last = "p" if text else last
+                out.append(text)
                 run = []
+            if child.tag in LISTS and last in LISTS:
+                out.append(SEPARATOR)  # two lists in a row would otherwise become one
             out.append(block(child, ctx, nested))
+            last = child.tag if out[-1].strip() else last
         else:
             run.append(child)
     return [b for b in out if b.strip()]
@@ -72,7 +81,8 @@ def block(node: Node, ctx: Inline, nested: bool) -> str:
 def listing(node: Node, ctx: Inline) -> str:
     """A list; each item's later blocks and nested lists are indented by four spaces."""
     items = [c for c in node.children if isinstance(c, Node) and c.tag == "li"]
-    loose = any(isinstance(c, Node) and c.tag == "p" for li in items for c in li.children)
+    # a paragraph, code or quote in an item needs blank lines around it: the whole list is then loose
+    loose = any(isinstance(c, Node) and c.tag in LOOSE for li in items for c in li.children)
     out = []
     for number, li in enumerate(items, start=1):
         parts = blocks(li, ctx, nested=True) or [""]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from .html_tree import BLOCK, Node
 
 SPECIAL = re.compile(r"([\\`*_\[\]{}|])")  # backslash-escaped wherever they are
-ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")  # a literal "&amp;" in text must not turn into "&"
+ENTITY_LIKE = re.compile(r"&(?=[#A-Za-z0-9])")  # "&copy" or "&#1" in text must not become a character
 LINE_START = re.compile(r"^(\s*)(#|>|[-+]\s|[-+]\Z|\d+[.)](?=\s|\Z)|=+\s*\Z|:|~~~)", re.M)
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:", "/", "#", "?", ".")
 BREAK = "\x00br\x00"  # a <br> until the paragraph's whitespace is folded

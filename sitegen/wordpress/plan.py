@@ -115,6 +115,9 @@ def make_plan(export: Export, options: Options) -> Plan:
                               for url in dict.fromkeys(links.anchors[anchored:])]
         if section == "themen":
             plan.topics.append((slug, rel, item))
+        elif item.comments:
+            plan.report.comments.append(f"{slug}: {len(item.comments)} comments not imported (a page under "
+                                        "content/seiten/ takes no comments; without --pages it would be a topic)")
     return plan
 
 
