@@ -41,4 +41,6 @@ def unique(slug: str, taken: set[str]) -> str:
 
 def file_name(rel: str) -> str:
     """A path under content/dateien/ for an upload's path, each part plain (see published_files)."""
-    return "/".join(suggest(part) for part in rel.split("/") if part)
+    # no part may climb out of content/dateien/ or hide the file (a name starting with "." is not published)
+    parts = (suggest(part).lstrip(".") for part in rel.split("/") if part not in ("", ".", ".."))
+    return "/".join(part or "datei" for part in parts)

@@ -199,3 +199,23 @@ def test_an_editors_decision_on_a_pending_comment_stands(site: Path) -> None:
     before = path.read_bytes()
     import_into(site)
     assert path.read_bytes() == before
+
+
+def test_uploads_outside_the_folder_or_through_links_are_never_copied(site: Path, tmp_path: Path) -> None:
+    uploads = tmp_path / "uploads"
+    (uploads / "2019/05").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text("geheim", encoding="utf-8")
+    (uploads / "2019/05/Rathaus-Jena.JPG").symlink_to(tmp_path / "secret.txt")
+    hostile = tmp_path / "hostile.xml"
+    hostile.write_text(HANDMADE.read_text(encoding="utf-8").replace(
+        "uploads/2019/05/konzept.pdf", "uploads/../secret.txt"), encoding="utf-8")
+    out = import_into(site, hostile, uploads=uploads)
+    assert not (site / "content/dateien").exists()
+    assert "missing: wp-content/uploads/../secret.txt is not in --uploads" in out
+    assert not [p for p in site.rglob("*") if p.is_file() and b"geheim" in p.read_bytes()]
+
+
+def test_file_names_cannot_climb_or_hide() -> None:
+    from sitegen.wordpress.naming import file_name
+    assert file_name("../../etc/Pass Wd") == "etc/pass-wd"
+    assert file_name("2019/./.htaccess") == "2019/htaccess"
