@@ -84,8 +84,8 @@ class Links:
             return self.files.get(plain.split(UPLOADS, 1)[1])
         query = parse_qs(path.partition("?")[2])
         for key in ("p", "page_id", "attachment_id"):
-            if query.get(key) and query[key][0] in self.by_id:
-                return self.by_id[query[key][0]]
+            if query.get(key):  # an id the import does not know (a draft, a deleted post) is not the home page
+                return self.by_id.get(query[key][0])
         return self.by_path.get(clean(path)) if clean(path) != "/" else "/"
 
     def absolute(self, url: str) -> str:

@@ -49,6 +49,8 @@ def chosen(item: Item, options: Options) -> str | None:
         return f"--only-type {options.only_type}"
     if item.status != "publish":
         return f"status '{item.status}' (only published items are imported)"
+    if item.password:
+        return "protected by a password on the old site (the new site has no such protection: not published)"
     return None
 
 

@@ -57,6 +57,7 @@ class Item:
     parent: str
     attachment_url: str
     comment_status: str  # open or closed
+    password: str  # set: the post was shown only to those who knew it
     tags: tuple[str, ...]
     categories: tuple[str, ...]
     comments: tuple[Comment, ...]
@@ -110,7 +111,8 @@ def read_item(elem: ET.Element) -> Item:
                 link=child(elem, PLAIN, "link"), slug=wp("post_name"), date=wp("post_date"),
                 date_gmt=wp("post_date_gmt"), content=child(elem, CONTENT, "encoded"),
                 excerpt=child(elem, EXCERPT, "encoded"), parent=wp("post_parent") or "0",
-                attachment_url=wp("attachment_url"), comment_status=wp("comment_status"), tags=tuple(t for t in tags if t),
+                attachment_url=wp("attachment_url"), comment_status=wp("comment_status"),
+                password=wp("post_password"), tags=tuple(t for t in tags if t),
                 categories=tuple(c for c in cats if c),
                 comments=tuple(read_comment(c) for c in children(elem, WP, "comment")))
 

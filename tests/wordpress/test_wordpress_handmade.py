@@ -80,7 +80,7 @@ def test_links_to_the_old_site_are_rewritten_and_the_rest_listed(site: Path) -> 
             "#kommentar-wordpress-101), [ein wartender](/themen/smart-city-jena/), [oben](/themen/smart-city-jena/))"
             ) in green  # WordPress' anchors where the new page has them; others lead to the page's top
     assert "https://zukunft.jena.example/2019/05/smart-city-jena/#main: the new page has no such anchor" in out
-    for left in ("https://zukunft.jena.example/category/allgemein/",
+    for left in ("https://zukunft.jena.example/category/allgemein/", "https://zukunft.jena.example/?p=30",
                  "https://zukunft.jena.example/wp-content/uploads/2019/05/konzept.pdf"):
         assert f"content/themen/smart-city-jena.md: {left}" in out
     assert "missing: wp-content/uploads/2019/05/konzept.pdf is not in --uploads" in out
@@ -135,6 +135,8 @@ def test_every_skipped_item_is_listed_with_its_reason(site: Path) -> None:
     out = import_into(site)
     assert "post 30 'Entwurf': status 'draft' (only published items are imported)" in out
     assert "nav_menu_item 50 'Home': type 'nav_menu_item' is not imported" in out
+    assert "post 31 'Nur mit Passwort': protected by a password on the old site" in out
+    assert not (site / "content/themen/intern.md").exists()
     assert "attachment 40 'Rathaus-Jena': type 'attachment' is not imported" in out
 
 
