@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,20 @@ def placement(by_id: dict[str, Comment], cid: str, shown: set[str]) -> tuple[str
     return parent, min(len(chain), MAX_DEPTH - 1) + 1
 
 
+def public_name(c: Comment) -> str:
+    """The author's name, unless it is an address (people type their e-mail into the name field)."""
+    name = name_text(c.author)
+    return "Anonym" if "@" in name or (c.email and c.email.lower() in name.lower()) else name
+
+
+def without_own_data(body: str, c: Comment) -> str:
+    """The text without the author's own e-mail or IP address (no e-mail or IP may reach content/)."""
+    for own, instead in ((c.email, "[E-Mail-Adresse entfernt]"), (c.ip, "[IP-Adresse entfernt]")):
+        if own and len(own) > 3:
+            body = re.sub(re.escape(own), instead, body, flags=re.I)
+    return body
+
+
 def sort_comments(topic: str, comments: tuple[Comment, ...]) -> Sorted:
     """Sort out one topic's comments."""
     out = Sorted(topic)
@@ -71,7 +86,7 @@ def sort_comments(topic: str, comments: tuple[Comment, ...]) -> Sorted:
             continue
         parent, _ = placement(by_id, c.id, shown)
         fields = {"id": key_of(c.id), "topic": topic, "parent": key_of(parent) if parent else None,
-                  "name": name_text(c.author), "body": body, "date": date, "official": None,
+                  "name": public_name(c), "body": without_own_data(body, c), "date": date, "official": None,
                   "moderated_at": None, "moderated_by": "WordPress"}
         (out.approved if what == "approved" else out.pending).append((c, fields))
         out.counts[what] += 1

@@ -148,6 +148,8 @@ def test_comments_keep_their_threads_and_deeper_replies_attach_at_depth_three(si
         "date": "2019-05-03T10:00:00Z", "official": None, "moderated_at": None, "moderated_by": "WordPress"}
     assert comment(site, "wordpress-102")["parent"] == "wordpress-101"
     assert comment(site, "wordpress-103")["parent"] == "wordpress-102"
+    assert comment(site, "wordpress-102")["body"] == "Antwort auf Anna. Schreibt mir: [E-Mail-Adresse entfernt]"
+    assert comment(site, "wordpress-103")["name"] == "Anonym"  # she typed her e-mail into the name field
     assert comment(site, "wordpress-104")["parent"] == "wordpress-102"  # was under 103, at depth 4
     late = comment(site, "wordpress-109")  # its parent waits in the inbox: shown at the top level
     assert late["parent"] is None and late["date"] == "2019-05-05T07:00:00Z"  # local time when GMT is 0000
