@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from wp_support import HANDMADE, UPLOADS, cli, import_into, tree
+from wp_support import ENV, HANDMADE, REPO, UPLOADS, cli, import_into, tree
 
 
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(site: Path) -> None:
@@ -64,3 +67,14 @@ def test_a_missing_export_is_one_line_not_a_traceback(site: Path) -> None:
 def test_usage_errors_exit_2(site: Path) -> None:
     done = cli(site, "import-wordpress", str(HANDMADE), "--only-type", "attachment")
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_a_pending_comment_from_wordpress_is_approved_with_the_intake_as_any_other(site: Path) -> None:
+    import_into(site)
+    env = {**os.environ, **ENV, "INTAKE_EDITOR": "Redaktion"}
+    done = subprocess.run([sys.executable, "-m", "intake", "--root", str(site), "approve", "wordpress-105"],
+                          capture_output=True, text=True, env=env, timeout=120, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    published = (site / "content/kommentare/smart-city-jena/wordpress-105.yaml").read_text(encoding="utf-8")
+    assert "name: Emil Wartend" in published and "emil@mail.example" not in published
+    assert cli(site, "--out", str(site / "out")).returncode == 0
