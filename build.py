@@ -1,5 +1,8 @@
 """Build the participation site: `python build.py [serve|check] [--root DIR] [--out DIR]`.
 
+`python build.py import-wordpress EXPORT.xml [--uploads DIR] [--only-type page|post] [--pages] [--dry-run]`
+brings a WordPress site over (sitegen/wordpress/, docs/wordpress.md).
+
 Thin on purpose: argument parsing and exit codes only; the work is in sitegen/.
 Exit codes: 0 ok, 1 content errors (listed as path:line: message) or a system error (one line), 2 usage errors.
 """
@@ -20,7 +23,8 @@ HERE = Path(__file__).resolve().parent
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python build.py", description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="build", choices=("build", "serve", "check"),
-                        help="build (default): write the site; serve: preview with live reload; check: validate")
+                        help="build (default): write the site; serve: preview with live reload; check: validate "
+                             "(and import-wordpress EXPORT.xml: see `python build.py import-wordpress -h`)")
     parser.add_argument("--root", type=Path, default=HERE, help="folder with content/, templates/, static/ (default: this repo)")
     parser.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     parser.add_argument("--today", type=dt.date.fromisoformat, help="date that splits upcoming from past events (default: today)")
@@ -36,8 +40,45 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def parse_import(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python build.py import-wordpress",
+                                     description="Import a WordPress export (WXR) into content/.")
+    parser.add_argument("export", type=Path, help="the export file (WordPress: Werkzeuge > Daten exportieren)")
+    parser.add_argument("--uploads", type=Path, help="a copy of the old site's wp-content/uploads folder")
+    parser.add_argument("--only-type", choices=("page", "post"), help="import only pages or only posts")
+    parser.add_argument("--pages", action="store_true", help="WordPress pages go to content/seiten/, not themen/")
+    parser.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    parser.add_argument("--root", type=Path, default=HERE, help="folder with content/ (default: this repo)")
+    args = parser.parse_args(argv)
+    if not (args.root / "content").is_dir():
+        parser.error(f"{args.root} has no content/ folder; pass --root with the site's folder")
+    if args.uploads is not None and not args.uploads.is_dir():
+        parser.error(f"--uploads {args.uploads}: not a folder")
+    return args
+
+
+def import_wordpress(args: argparse.Namespace) -> int:
+    """Run the import; one line on stderr when it cannot."""
+    sys.path.insert(0, str(HERE))
+    from sitegen.wordpress.command import ImportFailed, run
+    from sitegen.wordpress.plan import Options
+    options = Options(uploads=args.uploads, only_type=args.only_type, pages=args.pages, dry_run=args.dry_run)
+    try:
+        return run(args.root, args.export, options, os.environ, sys.stdout)
+    except ImportFailed as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["import-wordpress"]:
+        try:
+            return import_wordpress(parse_import(argv[1:]))
+        except OSError as exc:
+            print(system_error(exc), file=sys.stderr)
+            return 1
+    args = parse_args(argv)
     try:
         return run(args)
     except OSError as exc:  # a full disk, a folder without write permission: one line, no traceback
