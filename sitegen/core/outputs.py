@@ -26,8 +26,8 @@ def base(site: Site) -> str:
     return site.config.get("base_url") or ""
 
 
-def calendar(site: Site, events: Iterable[Event], today: dt.date) -> bytes:
-    return ical.calendar(events, f"{site.config['title']}: Termine", base(site), today)
+def calendar(site: Site, events: Iterable[Event]) -> bytes:
+    return ical.calendar(events, f"{site.config['title']}: Termine", base(site))
 
 
 def _when(value: dt.date) -> dt.datetime:

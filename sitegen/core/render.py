@@ -142,7 +142,7 @@ class Renderer:
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts,
                                              today=self.today)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
-        yield "termine/kalender.ics", outputs.calendar(site, site.events, self.today)
+        yield "termine/kalender.ics", outputs.calendar(site, site.events)
         for p in site.pages:
             yield f"{p.slug}/index.html", self.page(f"page-{p.layout}.html", p.url, page=p)
         yield "danke/index.html", self.page("thanks.html", "/danke/")
@@ -191,4 +191,4 @@ class Renderer:
             yield f"termine/{event.slug}/index.html", self.page(
                 "event.html", event.url, event=event, related=related, past=self.over(event),
                 jsonld=outputs.event_jsonld(site, event))
-            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event], self.today)
+            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])
