@@ -149,7 +149,7 @@ class Renderer:
         yield "404.html", self.page("404.html", "/404.html")
         yield "feeds/themen.xml", outputs.topics_feed(site, self.env, self.today)
         yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent, self.today)
-        yield from self.open_data(site, comments)
+        yield from self.open_data(site, comments, counts)
         yield from assets.files.items()
         style = brand.stylesheet(site.config)
         if style:
@@ -160,12 +160,13 @@ class Renderer:
         yield "robots.txt", outputs.robots(site)
         yield "_headers", headers.headers_file(site.config)
 
-    def open_data(self, site: Site, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes]]:
-        """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema."""
+    def open_data(self, site: Site, comments: outputs.CommentOutputs,
+                  counts: dict[str, int]) -> Iterator[tuple[str, bytes]]:
+        """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema (counts: as rest's)."""
         config = site.config
         datasets = (
             {"name": "themen", "title": "Zukunftsthemen", "count": len(site.topics),
-             "about": "Titel, Kategorie, Zusammenfassung, Datum und Schlagworte jedes Themas."},
+             "about": "Titel, Kategorie, Zusammenfassung, Datum, Schlagworte und Zahl der Kommentare jedes Themas."},
             {"name": "termine", "title": "Termine", "count": len(site.events),
              "about": "Zeit, Ort, Online-Link, Status und Beschreibung jedes Termins."},
             {"name": "kommentare", "title": "Kommentare", "count": comments.count,
@@ -174,8 +175,8 @@ class Renderer:
         yield "daten/index.html", self.page("daten.html", "/daten/", datasets=datasets,
                                             license=opendata.license_of(config),
                                             publisher=opendata.publisher_of(config))
-        yield "daten/themen.json", opendata.topics_json(config, site.topics)
-        yield "daten/themen.csv", opendata.topics_csv(config, site.topics)
+        yield "daten/themen.json", opendata.topics_json(config, site.topics, counts)
+        yield "daten/themen.csv", opendata.topics_csv(config, site.topics, counts)
         yield "daten/termine.json", opendata.events_json(config, site.events)
         yield "daten/termine.csv", opendata.events_csv(config, site.events)
         yield "daten/kommentare.json", comments.open_data()
