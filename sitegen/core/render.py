@@ -24,6 +24,7 @@ from .contract import MAX_DEPTH
 from .model import Comment, Event, Page, Site, Topic
 from .opendata_schemas import schema_file
 from .threads import count, threads
+from .topic_feed import LIMIT as FEED_LIMIT, feed_path as topic_feed_path, topic_feed
 
 
 def environment(templates: Path, assets: Assets, compiled: Path | None = None, prefix: str = "") -> jinja2.Environment:
@@ -127,7 +128,12 @@ class Renderer:
         n = count(forest)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=n, events=events,
                          jsonld=sharing.topic_jsonld(self.base["site"], topic, n), window=state,
-                         accepting=topic.comments == "open" and state != window.CLOSED)
+                         accepting=topic.comments == "open" and state != window.CLOSED,
+                         feed=topic_feed_path(topic), feed_limit=FEED_LIMIT)
+
+    def topic_feed(self, topic: Topic, comments: list[Comment]) -> bytes:
+        """The topic's Atom feed of its comments, made from the page's own inputs (topic_feed.py)."""
+        return topic_feed(self.env, self.base["site"], topic, comments)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
              recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes]]:
