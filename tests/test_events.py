@@ -17,6 +17,7 @@ from sitegen import build
 
 UTC = dt.timezone.utc
 BUILT = dt.datetime(2026, 11, 25, 23, 0, tzinfo=UTC)  # TODAY's midnight in Berlin
+UNREVISED = dt.datetime(2020, 1, 1, tzinfo=UTC)  # the DTSTAMP of an event without `updated` (README)
 PAST = """---
 title: Werkstatt im Herbst
 start: 2026-10-05 18:00
@@ -64,16 +65,28 @@ def test_every_calendar_file_parses_and_each_event_has_what_rfc5545_requires(out
     assert len(events_of(out / "termine/kalender.ics")) == 4
 
 
-def test_dtstamp_is_the_editors_update_or_the_build_date_never_the_future_start(out: Path) -> None:
+def test_dtstamp_is_the_editors_update_or_a_fixed_instant_never_the_build_date_or_future_start(out: Path) -> None:
     cal = events_of(out / "termine/kalender.ics")
     forum = cal["forum"]  # the fixture says `updated: 2026-11-20 09:30` (Berlin)
     changed = dt.datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
     assert forum.decoded("LAST-MODIFIED") == changed and forum.decoded("DTSTAMP") == changed
-    online = cal["online"]  # in January, no `updated`: the build's date, not its start
-    assert online.decoded("DTSTAMP") == BUILT and "LAST-MODIFIED" not in online
+    online = cal["online"]  # in January, no `updated`: neither the build's date nor its start
+    assert online.decoded("DTSTAMP") == UNREVISED and "LAST-MODIFIED" not in online
     assert online["SEQUENCE"] == 0
-    werkstatt = cal["werkstatt"]  # over: its start, which is before the build's date
-    assert werkstatt.decoded("DTSTAMP") == werkstatt.decoded("DTSTART").astimezone(UTC)
+    werkstatt = cal["werkstatt"]  # over, no `updated`: the same fixed instant
+    assert werkstatt.decoded("DTSTAMP") == UNREVISED
+
+
+def test_a_rebuild_on_another_day_writes_the_same_calendar_bytes(tmp_path: Path) -> None:
+    """Events without `updated` had the build's date as DTSTAMP: every day's build rewrote every .ics."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    (root / "content/termine/werkstatt.md").write_text(PAST, encoding="utf-8")
+    built = {}
+    for today in (TODAY, TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=20)):
+        build(root, tmp_path / str(today), today=today)
+        built[today] = {p.name: p.read_bytes() for p in (tmp_path / str(today) / "termine").glob("*.ics")}
+    assert len(built[TODAY]) == 5 and all(files == built[TODAY] for files in built.values())
 
 
 def test_the_online_link_registration_and_page_are_in_the_description(out: Path) -> None:

@@ -59,6 +59,18 @@ def test_each_dataset_is_valid_against_its_published_schema(out: Path, name: str
     assert data["count"] == len(data[DATASETS[name]]) > 0
 
 
+def test_each_topic_says_how_many_comments_it_has_in_json_and_csv(out: Path) -> None:
+    """Issue 15 item 6 left the count out: the number the topic's page shows (approved comments and
+    official replies), in themen.json, themen.csv and the schema."""
+    published = {p.name: len(list(p.glob("*.yaml"))) for p in (FIXTURE / "content/kommentare").iterdir()}
+    counts = {t["slug"]: t["comment_count"] for t in load_json(out, "themen.json")["topics"]}
+    assert counts == {"mobilitaet": published["mobilitaet"] + len(TRICKY), "wohnen": 0}
+    assert {r["slug"]: r["comment_count"] for r in load_csv(out, "themen")} == {k: str(v) for k, v in counts.items()}
+    schema = load_json(out, "themen.schema.json")["properties"]["topics"]["items"]
+    assert schema["properties"]["comment_count"] == {
+        "type": "integer", "minimum": 0, "description": "Zahl der freigegebenen Kommentare und offiziellen Antworten."}
+
+
 def test_a_record_missing_a_promised_field_fails_its_schema(out: Path) -> None:
     schema = load_json(out, "termine.schema.json")
     data = load_json(out, "termine.json")

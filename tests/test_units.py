@@ -124,7 +124,7 @@ def test_ical_folds_at_75_octets_without_splitting_characters() -> None:
 
 def test_calendar_has_rfc5545_essentials() -> None:
     site = load(FIXTURE)
-    data = ical.calendar(site.events, "T", "https://x.example", dt.date(2026, 11, 26)).decode("utf-8")
+    data = ical.calendar(site.events, "T", "https://x.example").decode("utf-8")
     assert data.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and data.endswith("END:VCALENDAR\r\n")
     assert "\n" not in data.replace("\r\n", "")
     assert data.count("BEGIN:VEVENT") == 3 and data.count("BEGIN:VTIMEZONE") == 1

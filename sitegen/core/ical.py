@@ -31,11 +31,12 @@ END:STANDARD
 END:VTIMEZONE""".split("\n")
 
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+UNREVISED = SEQUENCE_EPOCH  # the DTSTAMP of an event without `updated` (see stamp)
 STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 TAGS = re.compile(r"<[^>]+>")
 
 
-def calendar(events: Iterable[Event], title: str, base_url: str, today: dt.date) -> bytes:
+def calendar(events: Iterable[Event], title: str, base_url: str) -> bytes:
     """A VCALENDAR with a VTIMEZONE and one VEVENT per event, CRLF lines folded at 75 octets."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sitegen//Zukunftsthemen//DE",
              "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{text(title)}", "X-WR-TIMEZONE:Europe/Berlin"]
@@ -43,7 +44,7 @@ def calendar(events: Iterable[Event], title: str, base_url: str, today: dt.date)
     host = urlsplit(base_url).hostname or "zukunftsthemen.invalid"
     for e in events:
         url = base_url + e.url
-        lines += ["BEGIN:VEVENT", f"UID:{e.slug}@{host}", f"DTSTAMP:{utc(stamp(e, today))}"]
+        lines += ["BEGIN:VEVENT", f"UID:{e.slug}@{host}", f"DTSTAMP:{utc(stamp(e))}"]
         if e.updated is not None:
             lines.append(f"LAST-MODIFIED:{utc(e.updated)}")
         lines += [
@@ -61,17 +62,17 @@ def calendar(events: Iterable[Event], title: str, base_url: str, today: dt.date)
     return "".join(fold(line) + "\r\n" for line in lines).encode("utf-8")
 
 
-def stamp(event: Event, today: dt.date) -> dt.datetime:
-    """The event's DTSTAMP: deterministic, and never later than what is known of its last change.
+def stamp(event: Event) -> dt.datetime:
+    """The event's DTSTAMP: from the content alone, so a rebuild on another day writes the same bytes.
 
-    Without METHOD, RFC 5545 (3.8.7.2) makes DTSTAMP mean what LAST-MODIFIED means: the editor's
-    `updated` when there is one. Without it the last change is unknown; the build's date (midnight
-    in Berlin) is when this object was made, clipped to the start so that a past event's stamp
-    stops moving and an upcoming one's is never in the future of the build. Never wall-clock time."""
-    if event.updated is not None:
-        return event.updated
-    built = dt.datetime(today.year, today.month, today.day, tzinfo=BERLIN)
-    return min(built, event.start)
+    Without METHOD, RFC 5545 (3.8.7.2) makes DTSTAMP mean what LAST-MODIFIED means: when the event
+    was last revised, which is the editor's `updated` when there is one. Without it the last change
+    is unknown, and the RFC asks only for a UTC DATE-TIME. Not the build's date (it changed the
+    bytes every day, and claimed a change that never happened), not the start (an upcoming one
+    is in the future of any change), but UNREVISED: a fixed instant before any of this site's
+    content was written, so never later than the real last change, and any `updated` an editor
+    adds later comes out as a newer stamp (which iTIP-aware clients compare)."""
+    return event.updated if event.updated is not None else UNREVISED
 
 
 def sequence(event: Event) -> int:

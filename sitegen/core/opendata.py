@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import dates
 from .ical import plain
@@ -23,7 +23,8 @@ LICENSE_URL = "https://www.govdata.de/dl-de/by-2-0"
 BOM = "\ufeff".encode("utf-8")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
-TOPIC_COLUMNS = ("slug", "url", "title", "subtitle", "category", "summary", "date", "comments", "tags")
+# new columns go at the end: spreadsheets and scripts that read by position keep working
+TOPIC_COLUMNS = ("slug", "url", "title", "subtitle", "category", "summary", "date", "comments", "tags", "comment_count")
 EVENT_COLUMNS = ("slug", "url", "title", "start", "end", "status", "location_name", "location_address",
                  "online_url", "topics", "registration_url", "updated", "description")
 COMMENT_COLUMNS = ("id", "topic", "parent", "name", "body", "date", "official")
@@ -50,11 +51,12 @@ def _json(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def topic_record(topic: Topic, base: str) -> dict[str, Any]:
+def topic_record(topic: Topic, base: str, comment_count: int) -> dict[str, Any]:
+    """A topic's public fields; comment_count: its approved comments and official replies, as its page counts them."""
     return {"slug": topic.slug, "url": base + topic.url, "title": topic.title, "subtitle": topic.subtitle,
             "category": topic.category, "summary": topic.summary,
             "date": dates.iso(topic.date) if topic.date else None, "comments": topic.comments,
-            "tags": list(topic.tags)}
+            "tags": list(topic.tags), "comment_count": comment_count}
 
 
 def event_record(event: Event, base: str) -> dict[str, Any]:
@@ -67,10 +69,11 @@ def event_record(event: Event, base: str) -> dict[str, Any]:
             "description": plain(event.body_html)}
 
 
-def topics_json(config: dict[str, Any], topics: Sequence[Topic]) -> bytes:
+def topics_json(config: dict[str, Any], topics: Sequence[Topic], counts: Mapping[str, int]) -> bytes:
+    """themen.json; counts: each topic's number of comments, by slug."""
     base = config.get("base_url") or ""
     return _listing(head(config, "themen", "Zukunftsthemen"), "topics",
-                    (topic_record(t, base) for t in topics), len(topics))
+                    (topic_record(t, base, counts[t.slug]) for t in topics), len(topics))
 
 
 def events_json(config: dict[str, Any], events: Sequence[Event]) -> bytes:
@@ -93,8 +96,8 @@ def _listing(top: dict[str, Any], key: str, records: Iterable[dict[str, Any]], c
     return b"".join((before, f'"{key}": [\n'.encode("utf-8"), items, b"\n ]", after))
 
 
-def topics_csv(config: dict[str, Any], topics: Sequence[Topic]) -> bytes:
-    records = [topic_record(t, config.get("base_url") or "") for t in topics]
+def topics_csv(config: dict[str, Any], topics: Sequence[Topic], counts: Mapping[str, int]) -> bytes:
+    records = [topic_record(t, config.get("base_url") or "", counts[t.slug]) for t in topics]
     return BOM + rows([TOPIC_COLUMNS] + [[r[c] for c in TOPIC_COLUMNS] for r in records])
 
 

@@ -44,6 +44,8 @@ TOPIC = _record(
     slug=TEXT, url=TEXT, title=TEXT, subtitle=MAYBE_TEXT, category=TEXT, summary=MAYBE_TEXT,
     date={"type": ["string", "null"], "format": "date", "description": "Datum des Themas, falls angegeben."},
     comments={"enum": ["open", "closed"]}, tags={"type": "array", "items": TEXT},
+    comment_count={"type": "integer", "minimum": 0,  # new: optional first, as the promise above says
+                   "description": "Zahl der freigegebenen Kommentare und offiziellen Antworten."},
 )
 
 EVENT = _record(

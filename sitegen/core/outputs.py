@@ -8,7 +8,7 @@ import html
 import io
 import json
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable
+from typing import Any, BinaryIO, Callable, Iterable, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -27,11 +27,11 @@ def base(site: Site) -> str:
     return site.config.get("base_url") or ""
 
 
-def calendar(site: Site, events: Iterable[Event], today: dt.date) -> bytes:
-    return ical.calendar(events, f"{site.config['title']}: Termine", base(site), today)
+def calendar(site: Site, events: Iterable[Event]) -> bytes:
+    return ical.calendar(events, f"{site.config['title']}: Termine", base(site))
 
 
-def _when(value: dt.date) -> dt.datetime:
+def instant(value: dt.date) -> dt.datetime:
     """A date as a UTC datetime (midnight), for feeds."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.timezone.utc)
@@ -45,13 +45,13 @@ def topics_feed(site: Site, env: jinja2.Environment, today: dt.date, limit: int 
     dated topic's (the feed says no more than that it was there by then), or the build's date when
     no topic has one: never 1970."""
     root = base(site)
-    dated = sorted((t for t in site.topics if t.date), key=lambda t: (_when(t.date), t.slug), reverse=True)
+    dated = sorted((t for t in site.topics if t.date), key=lambda t: (instant(t.date), t.slug), reverse=True)
     undated = sorted((t for t in site.topics if not t.date), key=lambda t: t.slug)
     newest = (dated + undated)[:limit]
-    fallback = _when(dated[0].date) if dated else _when(today)
-    entries = [{"title": t.title, "url": root + t.url, "updated": _when(t.date) if t.date else fallback,
+    fallback = instant(dated[0].date) if dated else instant(today)
+    entries = [{"title": t.title, "url": root + t.url, "updated": instant(t.date) if t.date else fallback,
                 "summary": t.summary or t.subtitle or "", "content": None} for t in newest]
-    return _atom(env, site, "Zukunftsthemen", "/feeds/themen.xml", entries, today)
+    return atom(env, site.config, FeedHead("Zukunftsthemen", "/feeds/themen.xml"), entries, instant(today))
 
 
 def public_data(comments: Iterable[Comment]) -> tuple[bytes, bytes]:
@@ -156,15 +156,30 @@ def comments_feed(site: Site, env: jinja2.Environment, recent: list[Comment], to
     titles = {t.slug: t.title for t in site.topics}
     entries = [{"title": f"{c.name} zu {titles[c.topic]}", "url": f"{root}/themen/{c.topic}/#kommentar-{c.id}",
                 "updated": c.moderated_at or c.date, "summary": "", "content": c.body} for c in recent]
-    return _atom(env, site, "Neue Kommentare", "/feeds/kommentare.xml", entries, today)
+    return atom(env, site.config, FeedHead("Neue Kommentare", "/feeds/kommentare.xml"), entries, instant(today))
 
 
-def _atom(env: jinja2.Environment, site: Site, title: str, path: str, entries: list[dict], today: dt.date) -> bytes:
-    """An Atom feed; an empty one was last updated on the build's date."""
-    updated = max((e["updated"] for e in entries), default=_when(today))
+ENTRY = {"summary": "", "content": None, "author": None, "reply_to": None}  # what an entry may leave out
+
+
+class FeedHead(NamedTuple):
+    """What a feed says of itself: its title, its path, the page it belongs to, a subtitle."""
+
+    title: str
+    path: str
+    home: str = "/"
+    subtitle: str | None = None
+
+
+def atom(env: jinja2.Environment, config: dict[str, Any], head: FeedHead, entries: list[dict],
+         empty: dt.datetime) -> bytes:
+    """An Atom feed: `updated` is the newest entry's, `empty` when there is none. An entry may name
+    its author and the entry it answers (reply_to: its id, which is its URL; RFC 4685)."""
+    root = config.get("base_url") or ""
+    updated = max((e["updated"] for e in entries), default=empty)
     xml = env.get_template("atom.xml").render(
-        site=site.config, title=title, self_url=base(site) + path, home=base(site) + "/",
-        updated=dates.iso(updated), entries=[dict(e, updated=dates.iso(e["updated"])) for e in entries])
+        site=config, title=head.title, self_url=root + head.path, home=root + head.home, subtitle=head.subtitle,
+        updated=dates.iso(updated), entries=[{**ENTRY, **e, "updated": dates.iso(e["updated"])} for e in entries])
     return xml.encode("utf-8")
 
 

@@ -24,6 +24,7 @@ from .contract import MAX_DEPTH
 from .model import Comment, Event, Page, Site, Topic
 from .opendata_schemas import schema_file
 from .threads import count, threads
+from .topic_feed import LIMIT as FEED_LIMIT, feed_path as topic_feed_path, topic_feed
 
 START_CARDS = 12  # a grid of 2, 3 or 4 columns fills evenly
 
@@ -129,7 +130,12 @@ class Renderer:
         n = count(forest)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=n, events=events,
                          jsonld=sharing.topic_jsonld(self.base["site"], topic, n), window=state,
-                         accepting=topic.comments == "open" and state != window.CLOSED)
+                         accepting=topic.comments == "open" and state != window.CLOSED,
+                         feed=topic_feed_path(topic), feed_limit=FEED_LIMIT)
+
+    def topic_feed(self, topic: Topic, comments: list[Comment]) -> bytes:
+        """The topic's Atom feed of its comments, made from the page's own inputs (topic_feed.py)."""
+        return topic_feed(self.env, self.base["site"], topic, comments)
 
     def rest(self, site: Site, assets: Assets, comments: outputs.CommentOutputs,
              recent: list[Comment], counts: dict[str, int]) -> Iterator[tuple[str, bytes | Path]]:
@@ -144,14 +150,14 @@ class Renderer:
         yield "themen/index.html", self.page("topics.html", "/themen/", topics=site.topics, counts=counts,
                                              today=self.today)
         yield "termine/index.html", self.page("events.html", "/termine/", upcoming=upcoming, past=past)
-        yield "termine/kalender.ics", outputs.calendar(site, site.events, self.today)
+        yield "termine/kalender.ics", outputs.calendar(site, site.events)
         for p in site.pages:
             yield f"{p.slug}/index.html", self.page(f"page-{p.layout}.html", p.url, page=p)
         yield "danke/index.html", self.page("thanks.html", "/danke/")
         yield "404.html", self.page("404.html", "/404.html")
         yield "feeds/themen.xml", outputs.topics_feed(site, self.env, self.today)
         yield "feeds/kommentare.xml", outputs.comments_feed(site, self.env, recent, self.today)
-        yield from self.open_data(site, comments)
+        yield from self.open_data(site, comments, counts)
         yield from assets.files.items()
         style = brand.stylesheet(site.config)
         if style:
@@ -170,12 +176,13 @@ class Renderer:
         open_now.sort(key=lambda t: (t.date is not None, t.date or dt.date.min), reverse=True)  # stable: by title
         return open_now[:START_CARDS]
 
-    def open_data(self, site: Site, comments: outputs.CommentOutputs) -> Iterator[tuple[str, bytes | Path]]:
-        """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema."""
+    def open_data(self, site: Site, comments: outputs.CommentOutputs,
+                  counts: dict[str, int]) -> Iterator[tuple[str, bytes | Path]]:
+        """/daten/: the page listing the datasets, and each as JSON, CSV and JSON Schema (counts: as rest's)."""
         config = site.config
         datasets = (
             {"name": "themen", "title": "Zukunftsthemen", "count": len(site.topics),
-             "about": "Titel, Kategorie, Zusammenfassung, Datum und Schlagworte jedes Themas."},
+             "about": "Titel, Kategorie, Zusammenfassung, Datum, Schlagworte und Zahl der Kommentare jedes Themas."},
             {"name": "termine", "title": "Termine", "count": len(site.events),
              "about": "Zeit, Ort, Online-Link, Status und Beschreibung jedes Termins."},
             {"name": "kommentare", "title": "Kommentare", "count": comments.count,
@@ -184,8 +191,8 @@ class Renderer:
         yield "daten/index.html", self.page("daten.html", "/daten/", datasets=datasets,
                                             license=opendata.license_of(config),
                                             publisher=opendata.publisher_of(config))
-        yield "daten/themen.json", opendata.topics_json(config, site.topics)
-        yield "daten/themen.csv", opendata.topics_csv(config, site.topics)
+        yield "daten/themen.json", opendata.topics_json(config, site.topics, counts)
+        yield "daten/themen.csv", opendata.topics_csv(config, site.topics, counts)
         yield "daten/termine.json", opendata.events_json(config, site.events)
         yield "daten/termine.csv", opendata.events_csv(config, site.events)
         yield "daten/kommentare.json", comments.open_data()
@@ -201,4 +208,4 @@ class Renderer:
             yield f"termine/{event.slug}/index.html", self.page(
                 "event.html", event.url, event=event, related=related, past=self.over(event),
                 jsonld=outputs.event_jsonld(site, event))
-            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event], self.today)
+            yield f"termine/{event.slug}.ics", outputs.calendar(site, [event])

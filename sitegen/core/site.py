@@ -34,6 +34,7 @@ def pages(root: Path, today: dt.date, drafts: bool = False) -> Iterator[tuple[st
         comments[comment.topic].append(comment)
     for topic in site.topics:
         yield f"themen/{topic.slug}/index.html", renderer.topic(topic, comments[topic.slug], related.get(topic.slug, ()))
+        yield f"themen/{topic.slug}/kommentare.xml", renderer.topic_feed(topic, comments[topic.slug])
     gathered = CommentOutputs(site.config)
     for slug in sorted(comments):  # open data lists the topics by slug
         gathered.add(comments[slug])

@@ -7,9 +7,11 @@ build is reused because one of these keys came out equal:
   throws the whole cache away.
 - `theme`: what every page shows of the others (site.yaml, the navigation, the footer pages)
   and whether drafts are shown.
-- `TopicInputs.key`: a topic page (the theme, the topic file, its comment folder, the upcoming
-  events that name it, and whether its participation window is open or closed today: only a
-  topic with `comments_until` depends on the date, and only on the day its window closes).
+- `TopicInputs.key`: a topic page and its comment feed (the theme, the topic file, its comment
+  folder, the upcoming events that name it, and whether its participation window is open or
+  closed today: only a topic with `comments_until` depends on the date, and only on the day its
+  window closes). The feed needs less (no events, no window), never more: the worker renders
+  both from one read, so they share the key.
 - `other_pages`: the start page, the lists, the events, the feeds, open data and the sitemap
   (the theme, the date, every event and page, what each topic shows of itself).
 """

@@ -20,7 +20,7 @@ from .deps import TopicInputs
 from .run import BuildRun
 from .scan import scan, settled
 from .shared import Shared, convert_events
-from .worker import TopicJob, WorkerContext, run, topic_page
+from .worker import TopicJob, WorkerContext, run, topic_outputs, topic_page
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Topics:
 
     files: list[tuple[Path, Signature]]
     entries: list[tuple[str, caching.TopicEntry]]  # by slug
-    staged: dict[str, str | None]  # page -> staged file (None: the output holds its bytes already)
+    staged: dict[str, str | None]  # page or feed -> staged file (None: the output holds its bytes already)
     folders: list[str] | None  # the comment folders that can have changed (None: any)
     gathered: CommentOutputs  # the comments of the topics read now, for open data and the feed
 
@@ -41,7 +41,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
                                           build.changed, caches.last.topics)
     build.scanned = (topic_files, listings)
     todo = plan(build, topic_files, listings, shared)
-    build.list_new_pages(topic_page(job.slug) for job in todo)
+    build.list_new_pages(rel for job in todo for rel in topic_outputs(topic_page(job.slug)))
     gathered = CommentOutputs(shared.config, spill=build.stage)  # open data and the comments feed
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
                         caches.racy, build.fresh_out, tuple(todo))
@@ -53,7 +53,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
         if done.entry:
             caches.fresh.topics[done.slug] = done.entry
             if done.entry.page:
-                staged[done.entry.page] = done.staged
+                staged.update(zip(topic_outputs(done.entry.page), done.staged))
         if done.for_other_pages is not None:  # spooled: the other pages need it after the workers end
             shown = done.for_other_pages
             build.spool.put(done.slug, shown.card, shown.comments_json, shown.comments_csv,
@@ -78,8 +78,8 @@ def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: d
         if inputs.listing is None:
             todo.append(TopicJob(slug, path, inputs))
             continue
-        if old and old.key == inputs.key() and (build.trust_out or old.page is None
-                                                or os.path.isfile(prefix + old.page)):
+        if old and old.key == inputs.key() and (build.trust_out or old.page is None or all(
+                os.path.isfile(prefix + rel) for rel in topic_outputs(old.page))):
             caches.fresh.topics[slug] = old
         else:
             todo.append(TopicJob(slug, path, inputs))
@@ -87,15 +87,14 @@ def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: d
 
 
 def place_topic_pages(build: BuildRun, topics: Topics) -> None:
-    """Every topic page into the writer: written in place, staged, or unchanged."""
+    """Every topic page and feed into the writer: written in place, staged, or unchanged."""
     writer = build.writer
     assert writer is not None
-    for _, entry in topics.entries:
-        if entry.page in topics.staged:
-            staged = topics.staged[entry.page]
-            if build.fresh_out:
-                writer.placed(entry.page)
-            else:
-                writer.adopt(entry.page, None if staged is None else Path(staged))
-        elif entry.page:
-            writer.keep(entry.page)
+    for rel in (rel for _, entry in topics.entries if entry.page for rel in topic_outputs(entry.page)):
+        if rel not in topics.staged:
+            writer.keep(rel)
+        elif build.fresh_out:
+            writer.placed(rel)
+        else:
+            staged = topics.staged[rel]
+            writer.adopt(rel, None if staged is None else Path(staged))

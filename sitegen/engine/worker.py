@@ -24,6 +24,7 @@ from ..core.load import load_topic
 from ..core.model import Event
 from ..core.outputs import public_data, published
 from ..core.render import Renderer
+from ..core.topic_feed import FILE as FEED_FILE
 from ..core.window import state
 from ..output.paths import safe_path, same, write_file
 from .deps import TopicInputs
@@ -35,6 +36,11 @@ SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of t
 def topic_page(slug: str) -> str:
     """Where a topic's page goes in the output folder."""
     return f"themen/{slug}/index.html"
+
+
+def topic_outputs(page: str) -> tuple[str, str]:
+    """A topic's outputs, made from the same inputs: its page and, next to it, its comment feed."""
+    return page, page[:-len("index.html")] + FEED_FILE
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class TopicDone:
     slug: str
     errors: tuple[ContentError, ...]
     entry: caching.TopicEntry | None = None
-    staged: str | None = None  # where the page went (None: unchanged): a str pickles at half a Path's cost
+    staged: tuple[str | None, ...] = ()  # where topic_outputs went (None: unchanged): a str pickles at half a Path's cost
     listing: tuple | None = None  # the comment folder's listing, when the worker made it
     for_other_pages: ForOtherPages | None = None
 
@@ -97,14 +103,16 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
         return TopicDone(job.slug, tuple(problems.errors), listing=found)
     topic, comments = loaded
     inputs = inputs.with_window(state(topic.comments_until, ctx.renderer.today))  # as the page shows it
-    page = staged = None
+    page, staged = None, ()
     if ctx.drafts or not topic.draft:
         page = topic_page(job.slug)
-        try:
-            data = ctx.renderer.topic(topic, comments, ctx.related.get(job.slug, ()))
+        try:  # the feed from the comments read for the page: no second read
+            made = (ctx.renderer.topic(topic, comments, ctx.related.get(job.slug, ())),
+                    ctx.renderer.topic_feed(topic, comments))
         except jinja2.TemplateError as exc:
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
-        staged = _place(ctx, job.slug, page, data, inside)
+        staged = tuple(_place(ctx, f"{job.slug}.{n}", rel, data, inside)
+                       for n, (rel, data) in enumerate(zip(topic_outputs(page), made)))
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=())
     entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)))
@@ -115,8 +123,8 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
     return TopicDone(job.slug, (), entry, staged, found, shown)
 
 
-def _place(ctx: WorkerContext, slug: str, page: str, data: bytes, inside: dict[str, bool]) -> str | None:
-    """Write a page in place (a new output folder) or into staging; None if the output holds these bytes."""
+def _place(ctx: WorkerContext, name: str, page: str, data: bytes, inside: dict[str, bool]) -> str | None:
+    """Write a page in place (a new output folder) or into staging as name; None if the output holds these bytes."""
     if ctx.in_place:  # its path checked before, not after, writing
         target = safe_path(ctx.out, page, inside)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +132,7 @@ def _place(ctx: WorkerContext, slug: str, page: str, data: bytes, inside: dict[s
         return str(target)
     if same(ctx.out / page, data):
         return None
-    target = ctx.stage / f"{slug}.html"
+    target = ctx.stage / name
     write_file(target, data)  # staging is private to this build: no temp-and-rename needed
     return str(target)
 

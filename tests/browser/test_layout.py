@@ -14,8 +14,9 @@ from sitetest import FIXTURE, TODAY
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 TAP = 44  # px, WCAG 2.5.5 (AAA) and the platforms' guidelines
-# what a visitor taps: navigation, buttons, the consent checkbox (through its label), the reply toggle
-TARGETS = ("nav a", "a.button", "button", ".consent label", "details.reply summary")
+# what a visitor taps: navigation, buttons, the consent checkbox (through its label), the reply toggle,
+# the topic's feed link
+TARGETS = ("nav a", "a.button", "button", ".consent label", "details.reply summary", ".feed-link a")
 BOX = "els => els.filter(e => e.getClientRects().length).map(e => { const r = e.getBoundingClientRect();" \
       " return [e.outerHTML.slice(0, 80), r.width, r.height]; })"
 
@@ -48,6 +49,12 @@ def test_every_tap_target_is_at_least_44_px(served: StaticSite, page: Any, path:
     assert boxes, path
     small = [(html, round(w), round(h)) for html, w, h in boxes if h < TAP or w < TAP]
     assert small == []
+
+
+def test_the_topic_feed_link_is_a_44_px_tap_target(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    boxes = page.eval_on_selector_all(".discussion .feed-link a", BOX)
+    assert len(boxes) == 1 and boxes[0][2] >= TAP, boxes
 
 
 def test_the_consent_checkbox_is_ticked_through_its_label(served: StaticSite, page: Any) -> None:
