@@ -126,7 +126,7 @@ def test_a_topic_page_tells_other_sites_what_it_is(site_root: Path, tmp_path: Pa
     assert meta(page, "og:title") == "Mobilität 2040 – Zukunftsthemen Musterstadt"
     assert meta(page, "og:description") == meta(page, "description") == "Bus, Rad und Fuß zuerst."
     assert meta(page, "og:url") == base + "/themen/mobilitaet/"
-    assert meta(page, "og:image") == base + "/dateien/strasse.svg"  # the topic's image
+    assert meta(page, "og:image") == base + "/dateien/strasse.jpg"  # the topic's image
     assert meta(page, "og:locale") == "de_DE" and meta(page, "og:type") == "article"
     assert meta(page, "twitter:card") == "summary_large_image"
     assert page.find("link", rel="canonical")["href"] == base + "/themen/mobilitaet/"
@@ -183,7 +183,7 @@ def test_cards_show_image_count_and_the_way_into_the_discussion(site_root: Path,
     assert page.h1.get_text() == "Gestalten Sie die Zukunft von Musterstadt mit"  # not the site title again
     cards = {c.h3.get_text(): c for c in page.select("li.card")}
     mobility, housing = cards["Mobilität 2040"], cards["Wohnen für alle"]
-    assert mobility.select_one("img.card-image")["src"] == "/dateien/strasse.svg"
+    assert mobility.select_one("img.card-image")["src"].startswith("/dateien/strasse-1600w.")
     assert mobility.select_one(".count").get_text() == "4 Kommentare"
     assert mobility.select_one("a.button")["href"] == "/themen/mobilitaet/#kommentieren"
     assert housing.select_one(".count").get_text() == "Noch keine Kommentare"

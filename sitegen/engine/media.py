@@ -1,14 +1,37 @@
-"""Editors' files under content/dateien/, copied to /dateien/ when they changed."""
+"""Editors' files under content/dateien/, copied to /dateien/ when they changed; their images' variants.
+
+Image work is cached by content: an image is probed again only when its file's signature changed,
+and a variant (named after its source's hash and the recipe) is encoded only when the last build
+did not write it or it is gone from the output. A warm build does no image work at all.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 from . import cache as caching
+from ..core import images as imaging
+from ..core.image_encode import encode
 from ..core.published_files import published
 from ..core.readers import signature
 from .scan import settled
 from ..output.writer import Writer
+
+PROBED = "image:"  # cache.files keys of probed images: "image:/dateien/a.jpg" -> (signature, ImageInfo)
+VARIANT = "variant:"  # and of variants written: "variant:dateien/a-480w.<hash>.jpg" -> (source digest, None)
+
+
+def image_index(folder: Path, caches: caching.Caches) -> dict[str, imaging.ImageInfo]:
+    """Every raster image of folder by site path: probed again only when its signature changed."""
+    infos = {}
+    for src, path in imaging.raster_files(folder):
+        sig = settled(path, signature(path.stat()), caches.racy)
+        old = caches.last.files.get(PROBED + src)
+        info = old[1] if old and old[0] == sig else imaging.probe(src, path.read_bytes())
+        caches.fresh.files[PROBED + src] = (sig, info)
+        infos[src] = info
+    return infos
 
 
 def media(folder: Path, caches: caching.Caches, writer: Writer) -> None:
@@ -21,3 +44,24 @@ def media(folder: Path, caches: caching.Caches, writer: Writer) -> None:
         else:
             writer.put(rel, path.read_bytes())
         caches.fresh.files[rel] = (sig, None)
+
+
+def variants(folder: Path, infos: dict[str, imaging.ImageInfo], crops: Iterable[tuple[str, str | None]],
+             caches: caching.Caches, writer: Writer) -> None:
+    """Every readable image in its widths, and the cropped ones pages asked for: kept when the output
+    still holds what the last build wrote, else encoded (all widths of one image from one decoding)."""
+    wanted = [(src, None) for src in sorted(infos)] + sorted({(s, c) for s, c in crops if c and s in infos})
+    for src, crop in wanted:
+        info = infos[src]
+        if info.problem:
+            continue
+        rels = [path.lstrip("/") for path, _, _ in info.variants(crop)]
+        if all(caches.last.files.get(VARIANT + rel) == (info.digest, None) and (writer.out / rel).is_file()
+               for rel in rels):
+            for rel in rels:
+                writer.keep(rel)
+        else:
+            for rel, data in encode(info, (folder.parent / src.lstrip("/")).read_bytes(), crop):
+                writer.put(rel, data)
+        for rel in rels:
+            caches.fresh.files[VARIANT + rel] = (info.digest, None)

@@ -67,14 +67,16 @@ def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: d
          shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
     A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
-    from the last build's comments_until: if the file changed, its key differs anyway."""
+    from the last build's comments_until, and its images from the images its page showed then: if
+    the file changed, its key differs anyway."""
     caches, todo = build.caches, []
     prefix = str(build.out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
         old = caches.last.topics.get(slug)
         inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
-                             listings.get(slug), state(old.until, build.options.today) if old else None)
+                             listings.get(slug), state(old.until, build.options.today) if old else None,
+                             shared.images.key_of(old.images) if old else ())
         if inputs.listing is None:
             todo.append(TopicJob(slug, path, inputs))
             continue
