@@ -68,7 +68,7 @@ def make_fixture() -> None:
     """The fixture's raster images: a 400x500 portrait with GPS in its EXIF, a 2000 px lead image, a plan."""
     (FIXTURE / "pate-portrait.jpg").write_bytes(jpeg(photo(400, 500, 1), exif_bytes()))
     (FIXTURE / "strasse.jpg").write_bytes(jpeg(photo(2000, 1125, 2)))
-    (FIXTURE / "plan.png").write_bytes(transparent_png(700, 400))
+    (FIXTURE / "plan.png").write_bytes(transparent_png(800, 450))
 
 
 if __name__ == "__main__":

@@ -65,3 +65,9 @@ def variants(folder: Path, infos: dict[str, imaging.ImageInfo], crops: Iterable[
                 writer.put(rel, data)
         for rel in rels:
             caches.fresh.files[VARIANT + rel] = (info.digest, None)
+
+
+def image_problems(fresh: caching.Cache) -> list[str]:
+    """The build's warnings about images (unreadable, too large), from what this build probed."""
+    return imaging.problems({key[len(PROBED):]: record[1] for key, record in fresh.files.items()
+                             if key.startswith(PROBED)})
