@@ -46,25 +46,50 @@ def media(folder: Path, caches: caching.Caches, writer: Writer) -> None:
         caches.fresh.files[rel] = (sig, None)
 
 
+PRE_ENCODED_MAX = 64 * 2**20  # bytes of variants held in memory between the two steps below
+
+
+def pre_encode(folder: Path, infos: dict[str, imaging.ImageInfo], caches: caching.Caches, out: Path
+               ) -> dict[tuple[str, str | None], list[tuple[str, bytes]]]:
+    """The uncropped variants the output lacks, encoded while the workers render topics (this process
+    would idle meanwhile): variants() then only writes them. Up to PRE_ENCODED_MAX; the rest waits."""
+    made: dict[tuple[str, str | None], list[tuple[str, bytes]]] = {}
+    held = 0
+    for src in sorted(infos):
+        info = infos[src]
+        if info.problem or _kept(info, None, caches, out) or held > PRE_ENCODED_MAX:
+            continue
+        made[(src, None)] = encode(info, (folder.parent / src.lstrip("/")).read_bytes(), None)
+        held += sum(len(data) for _, data in made[(src, None)])
+    return made
+
+
 def variants(folder: Path, infos: dict[str, imaging.ImageInfo], crops: Iterable[tuple[str, str | None]],
-             caches: caching.Caches, writer: Writer) -> None:
+             caches: caching.Caches, writer: Writer, made: dict | None = None) -> None:
     """Every readable image in its widths, and the cropped ones pages asked for: kept when the output
-    still holds what the last build wrote, else encoded (all widths of one image from one decoding)."""
+    still holds what the last build wrote, else encoded (all widths of one image from one decoding).
+    made: what pre_encode made of them."""
     wanted = [(src, None) for src in sorted(infos)] + sorted({(s, c) for s, c in crops if c and s in infos})
     for src, crop in wanted:
         info = infos[src]
         if info.problem:
             continue
         rels = [path.lstrip("/") for path, _, _ in info.variants(crop)]
-        if all(caches.last.files.get(VARIANT + rel) == (info.digest, None) and (writer.out / rel).is_file()
-               for rel in rels):
+        if _kept(info, crop, caches, writer.out):
             for rel in rels:
                 writer.keep(rel)
         else:
-            for rel, data in encode(info, (folder.parent / src.lstrip("/")).read_bytes(), crop):
+            encoded = (made or {}).pop((src, crop), None)
+            for rel, data in encoded or encode(info, (folder.parent / src.lstrip("/")).read_bytes(), crop):
                 writer.put(rel, data)
         for rel in rels:
             caches.fresh.files[VARIANT + rel] = (info.digest, None)
+
+
+def _kept(info: imaging.ImageInfo, crop: str | None, caches: caching.Caches, out: Path) -> bool:
+    """Whether the last build wrote every variant of info (names carry the source's hash) and out still has it."""
+    return all(caches.last.files.get(VARIANT + path.lstrip("/")) == (info.digest, None)
+               and (out / path.lstrip("/")).is_file() for path, _, _ in info.variants(crop))
 
 
 def image_problems(fresh: caching.Cache) -> list[str]:

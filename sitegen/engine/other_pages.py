@@ -39,7 +39,7 @@ def render_other_pages(build: BuildRun, shared: Shared, topics: Topics) -> None:
     folder = build.root / "content" / "dateien"
     media(folder, build.caches, writer)
     crops = (asked for _, entry in topics.entries for asked in entry.images)
-    variants(folder, shared.images.infos, crops, build.caches, writer)
+    variants(folder, shared.images.infos, crops, build.caches, writer, shared.encoded)
 
 
 def _pages(build: BuildRun, shared: Shared, topics: Topics, writer: Writer) -> None:

@@ -41,6 +41,7 @@ class Shared:
     linked: dict[str, tuple]  # deps.linked_events
     unconverted: dict[str, Path]  # events read in this build, bodies not yet converted
     images: Images  # the raster images of content/dateien (the renderer's)
+    encoded: dict = dataclasses.field(default_factory=dict)  # media.pre_encode's variants, until written
 
 
 def load_shared(run: BuildRun) -> Shared:

@@ -19,6 +19,7 @@ from . import cache as caching
 from .deps import TopicInputs
 from .run import BuildRun
 from .scan import scan, settled
+from .media import pre_encode
 from .shared import Shared, convert_events
 from .worker import TopicJob, WorkerContext, run, topic_page
 
@@ -46,7 +47,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
                         caches.racy, build.fresh_out, tuple(todo))
     staged: dict[str, str | None] = {}
-    for done in run(ctx, build.options.tuning.jobs, lambda: convert_events(shared, caches)):
+    for done in run(ctx, build.options.tuning.jobs, lambda: meanwhile(build, shared)):
         build.problems.errors.extend(done.errors)
         if done.listing is not None:
             listings[done.slug] = done.listing
@@ -61,6 +62,12 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
             for key in shown.comment_keys:
                 gathered.offer(key, done.slug)
     return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, folders, gathered)
+
+
+def meanwhile(build: BuildRun, shared: Shared) -> None:
+    """This process's work while the workers render: the events' bodies, and the images' variants."""
+    convert_events(shared, build.caches)
+    shared.encoded.update(pre_encode(build.root / "content" / "dateien", shared.images.infos, build.caches, build.out))
 
 
 def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
