@@ -95,3 +95,9 @@ def test_the_same_source_gives_the_same_bytes() -> None:
 def test_a_hostile_file_gets_a_problem_not_an_exception(data: bytes, why: str) -> None:
     info = probe("/dateien/kaputt.jpg", data)
     assert info.problem is not None and why in info.problem
+
+
+def test_the_same_bytes_under_two_names_make_different_variants() -> None:
+    data = f.jpeg(f.photo(800, 600))
+    one, two = probe("/dateien/a.jpg", data), probe("/dateien/a.jpeg", data)
+    assert one.variant(480, None) != two.variant(480, None)  # the writer refuses one path written twice

@@ -56,9 +56,11 @@ class ImageInfo(Record):
         return max(1, round(width * h / w))
 
     def variant(self, width: int, crop: str | None) -> str:
-        """The site path of one variant: the stem, the width, the crop, a hash of source and recipe."""
+        """The site path of one variant: the stem, the width, the crop, a hash of source and recipe (and
+        path: a.jpg and a.jpeg with the same bytes must not make the same names)."""
         path = PurePosixPath(self.src)
-        tag = hashlib.blake2b(f"{self.digest}\0{RECIPE}\0{crop}".encode(), digest_size=5).hexdigest()
+        tag = hashlib.blake2b(f"{self.digest}\0{RECIPE}\0{crop}\0{self.src}".encode("utf-8", "surrogatepass"),
+                              digest_size=5).hexdigest()
         cropped = "-sq" if crop == SQUARE else ""
         return str(path.with_name(f"{path.stem}-{width}w{cropped}.{tag}.{EXTENSION[self.format]}"))
 
