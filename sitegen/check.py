@@ -31,9 +31,7 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     the HTML validator must be there. Without it, a missing validator is said and skipped."""
     say = functools.partial(print, file=stream)
     try:
-        bodies: list[str] = []  # their Markdown, for the images in them
-        # errors and to-dos only: the build converts once, below
-        site = load(root, convert=lambda body: bodies.append(body) or "")
+        site = load(root, convert=lambda body: "")  # errors and to-dos only: the build converts once, below
     except BuildError as exc:
         say(exc.report())
         return 1
@@ -41,7 +39,7 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     listing(say, "Editor's to-do", "facts still missing, nothing was made up", [] if release else site.todos)
     folder = Path(root) / "content" / "dateien"
     listing(say, "Warnings", "the site builds, but these should be fixed",
-            odd_names(folder) + image_warnings(images.index(folder), site, bodies))
+            odd_names(folder) + image_warnings(images.index(folder), site))
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
             build(root, Path(tmp), today=today, tuning=Tuning(cache=False))

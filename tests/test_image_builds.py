@@ -140,11 +140,11 @@ def test_check_warns_about_large_and_too_narrow_images(site_root: Path, tmp_path
     assert run_check(site_root, today=TODAY, vnu=False, stream=clean) == 0
     assert "Warnings" not in clean.getvalue()
     dateien = site_root / "content/dateien"
-    (dateien / "strasse.jpg").write_bytes(f.jpeg(f.photo(600, 400)))  # the lead image is shown 736 px wide
+    (dateien / "strasse.jpg").write_bytes(f.jpeg(f.photo(600, 400)))  # the lead image is shown up to 928 px wide
     noise = random.Random(1).randbytes(1500 * 1300 * 3)  # does not compress: over 5 MB
     (dateien / "plan.png").write_bytes(f.png(Image.frombytes("RGB", (1500, 1300), noise)))
     stream = io.StringIO()
     assert run_check(site_root, today=TODAY, vnu=False, stream=stream) == 0  # warnings, not errors
     text = stream.getvalue()
-    assert re.search(r"content/dateien/strasse.jpg: 600 px wide, but content/themen/mobilitaet.md shows it 736 px", text)
+    assert re.search(r"content/dateien/strasse.jpg: 600 px wide, but content/themen/mobilitaet.md shows it 928 px", text)
     assert re.search(r"content/dateien/plan.png: \d\.\d MB is large for the web", text)

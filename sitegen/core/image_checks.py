@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import re
-from typing import Iterable
-
 from .images import ImageInfo, problems
 from .model import Site
 from .pictures import USES
 
-# a Markdown image that points into /dateien/: ![alt](/dateien/a.jpg "title")
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(/dateien/[^\s)>]+)")
 
-
-def image_warnings(infos: dict[str, ImageInfo], site: Site, bodies: Iterable[str] = ()) -> list[str]:
-    """Every image warning: the files themselves (images.problems), then each image shown wider than it is.
-    bodies: the Markdown of the bodies, for the images in them (check reads them without converting)."""
+def image_warnings(infos: dict[str, ImageInfo], site: Site) -> list[str]:
+    """Every image warning: the files themselves (images.problems), then each image shown wider than it
+    is. Not the images in Markdown bodies: the stylesheet never shows them wider than they are, and a
+    small graphic there is an editor's choice."""
     shown: dict[tuple[str, str | None], tuple[int, str]] = {}
 
     def show(src: str | None, crop: str | None, use: str, where: str) -> None:
         if src and USES[use][1] > shown.get((src, crop), (0, ""))[0]:
             shown[(src, crop)] = (USES[use][1], where)
 
-    for topic in site.topics:
+    for topic in site.topics:  # its image is its card's too: the lead's width is the wider
         show(topic.image.src if topic.image else None, None, "lead", topic.source)
         if topic.themenpate:
             show(topic.themenpate.photo, topic.themenpate.photo_crop, "portrait", topic.source)
     show((site.config.get("brand") or {}).get("logo"), None, "logo", "content/site.yaml")
-    for body in bodies:
-        for src in MARKDOWN_IMAGE.findall(body):
-            show(src, None, "body", "a Markdown body")
     found = problems(infos)
     for (src, crop), (width, where) in sorted(shown.items(), key=lambda item: (item[0][0], item[0][1] or "")):
         info = infos.get(src)

@@ -16,11 +16,14 @@ from markupsafe import Markup, escape
 
 from .images import ImageInfo
 
-# use: (sizes attribute, the widest it is shown on a screen at 1x, in CSS px)
+# use: (sizes attribute, the widest it is shown on a screen at 1x, in CSS px), from the stylesheet:
+# a 76rem page with 1rem margins, from 60em the main column two thirds of it less a 3rem gap
+# (47rem), below one column (up to 58rem wide, just under 60em); cards at least 17rem wide, one
+# column below 37.5rem (up to 35.5rem wide); a portrait 10rem; the logo 2.75rem high (square: wide).
 USES = {
-    "lead": ("(min-width: 64rem) 46rem, 100vw", 736),
-    "body": ("(min-width: 64rem) 46rem, 100vw", 736),
-    "card": ("(min-width: 40rem) 24rem, 100vw", 384),
+    "lead": ("(min-width: 76rem) 47rem, (min-width: 60em) 64vw, 100vw", 928),
+    "body": ("(min-width: 76rem) 47rem, (min-width: 60em) 64vw, 100vw", 928),
+    "card": ("(min-width: 60em) 23rem, (min-width: 37.5rem) 50vw, 100vw", 568),
     "portrait": ("10rem", 160),
     "logo": ("2.75rem", 44),
 }
