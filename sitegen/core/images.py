@@ -21,7 +21,7 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp")  # SVG, PDF and the rest are publish
 WIDTHS = (480, 960, 1600)  # never more than the source: wider ones are dropped, the source's width is the largest
 SQUARE = "square"  # the one crop there is: a portrait's face-friendly square, only when asked
 EXTENSION = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-RECIPE = "1"  # how variants are encoded (image_encode.py): change it when that changes, and every name changes
+RECIPE = "2"  # how variants are encoded (image_encode.py): change it when that changes, and every name changes
 MAX_BYTES = 5_000_000  # larger uploads are warned about: they slow the build and the editors' repository
 
 
