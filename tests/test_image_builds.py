@@ -6,6 +6,7 @@ import io
 import random
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -148,3 +149,25 @@ def test_check_warns_about_large_and_too_narrow_images(site_root: Path, tmp_path
     text = stream.getvalue()
     assert re.search(r"content/dateien/strasse.jpg: 600 px wide, but content/themen/mobilitaet.md shows it 928 px", text)
     assert re.search(r"content/dateien/plan.png: \d\.\d MB is large for the web", text)
+
+
+def test_a_raster_logo_and_an_odd_file_name_get_variants_too(site_root: Path, tmp_path: Path) -> None:
+    dateien = site_root / "content/dateien"
+    (dateien / "logo.png").write_bytes(f.transparent_png(300, 200))
+    (dateien / "Foto mit Leerzeichen, 1.jpg").write_bytes(f.jpeg(f.photo(1000, 500)))
+    config = site_root / "content/site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("/dateien/logo.svg", "/dateien/logo.png"),
+                      encoding="utf-8")
+    topic = site_root / "content/themen/mobilitaet.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace(
+        "/dateien/strasse.jpg", "/dateien/Foto mit Leerzeichen, 1.jpg"), encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY, tuning=Tuning(cache=False))
+    start = page(out, "index.html")
+    logo = start.select_one("img.logo")
+    assert (logo["width"], logo["height"], logo.get("loading")) == ("300", "200", None) and "-300w." in logo["src"]
+    card = start.select_one("img.card-image")
+    candidates = [c.split(" ") for c in card["srcset"].split(", ")]
+    assert [w for _, w in candidates] == ["480w", "960w", "1000w"]  # the name's space and comma are quoted
+    for url, _ in candidates:
+        assert " " not in url and "," not in url and (out / unquote(url).lstrip("/")).is_file()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -59,7 +60,8 @@ class Images:
         info = self.infos.get(src)
         if info is None or info.problem:
             return None
-        variants = info.variants(crop)
+        # quoted: a space or a comma in a file name would split a srcset candidate in two
+        variants = [(quote(path), w, h) for path, w, h in info.variants(crop)]
         srcset = ", ".join(f"{self.url(path)} {w}w" for path, w, _ in variants)
         path, width, height = variants[-1]
         return Picture(self.url(path), path, srcset, USES[use][0], width, height)
