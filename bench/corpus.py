@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from anywhere
 
 from sitegen.core.contract import MAX_DEPTH, comment_yaml  # noqa: E402  (comment files as the intake writes them)
+from corpus_images import LOGO, photo_names, write_images  # noqa: E402  (next to this file)
 
 # ---------------------------------------------------------------- vocabulary (German, municipal)
 
@@ -228,6 +229,7 @@ def generate(n: int, seed: int) -> Corpus:
     w = Writer(r)
     c = Corpus()
     base = dt.date(2026, 1, 5)
+    photos = photo_names()
     for i in range(n):
         title = f"{bare(r.choice(ADJECTIVES), r.choice(NOUNS))} {r.choice(PLACES)}"
         slug = f"{slugify(title)}-{i + 1}"
@@ -239,7 +241,9 @@ def generate(n: int, seed: int) -> Corpus:
             interview["url"] = f"https://example.org/presse/{slug}"
         documents = [{"title": f"Positionspapier {title}", "url": f"/dokumente/{slug}-{k + 1}.pdf", "format": "PDF",
                       "size": f"{r.randint(120, 4800)} KB"} for k in range(r.randint(1, 3))]
-        image = {"src": f"/bilder/{slug}.jpg", "alt": f"Illustration zum Zukunftsthema {title}",
+        # two topics in three show one of the corpus's photos (corpus_images.py); the rest a file that is missing
+        src = photos[i % len(photos)] if i % 3 != 2 else f"/bilder/{slug}.jpg"
+        image = {"src": src, "alt": f"Illustration zum Zukunftsthema {title}",
                  "credit": r.choice(["complan", "Stadt Jena", "Pressestelle"])}
         c.topics.append(Topic(
             slug=slug, title=title, subtitle=w.sentence(), category=r.choice(CATEGORIES),
@@ -318,16 +322,19 @@ def put(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-SITE_YAML = """title: Zukunftsthemen Benchmarkstadt
+SITE_YAML = f"""title: Zukunftsthemen Benchmarkstadt
 tagline: Ein synthetischer Korpus für bench/
 city: Benchmarkstadt
 base_url: https://example.org
+brand:
+  logo: {LOGO}
 """
 
 
 def write_ours(c: Corpus, root: Path) -> None:
     content = root / "content"
     put(content / "site.yaml", SITE_YAML)
+    write_images(content, seed=1)
     for t in c.topics:
         put(content / "themen" / f"{t.slug}.md", f"---\n{topic_yaml(t)}---\n{t.body}")
     for e in c.events:

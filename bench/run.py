@@ -225,7 +225,7 @@ def wipe(*paths: Path) -> None:
 def corpus_for(n: int, seed: int) -> Path:
     """bench/corpus/n<N>-s<seed>/, regenerated when corpus.py or the comment contract changed since."""
     folder = BENCH / "corpus" / f"n{n}-s{seed}"
-    code = (BENCH / "corpus.py").read_bytes() + CONTRACT.read_bytes()
+    code = (BENCH / "corpus.py").read_bytes() + (BENCH / "corpus_images.py").read_bytes() + CONTRACT.read_bytes()
     stamp = hashlib.sha256(code + f"{n}:{seed}".encode()).hexdigest()
     stamp_file = folder / ".stamp"
     if stamp_file.exists() and stamp_file.read_text() == stamp:

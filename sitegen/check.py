@@ -14,6 +14,8 @@ from .core.errors import BuildError, ThemeError
 from .output.paths import WriteError
 from .links import check_links
 from .core.load import load, topic_todos
+from .core import images
+from .core.image_checks import image_warnings
 from .core.published_files import odd_names
 from .release import release_problems
 from .rootlinks import escaping_links
@@ -35,7 +37,9 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
         return 1
     blockers = release_problems(root, site.config, site.pages) + list(topic_todos(site.topics)) if release else []
     listing(say, "Editor's to-do", "facts still missing, nothing was made up", [] if release else site.todos)
-    listing(say, "Warnings", "the site builds, but these should be fixed", odd_names(Path(root) / "content" / "dateien"))
+    folder = Path(root) / "content" / "dateien"
+    listing(say, "Warnings", "the site builds, but these should be fixed",
+            odd_names(folder) + image_warnings(images.index(folder), site))
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
             build(root, Path(tmp), today=today, tuning=Tuning(cache=False))

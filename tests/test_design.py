@@ -126,7 +126,11 @@ def test_a_topic_page_tells_other_sites_what_it_is(site_root: Path, tmp_path: Pa
     assert meta(page, "og:title") == "Mobilität 2040 – Zukunftsthemen Musterstadt"
     assert meta(page, "og:description") == meta(page, "description") == "Bus, Rad und Fuß zuerst."
     assert meta(page, "og:url") == base + "/themen/mobilitaet/"
-    assert meta(page, "og:image") == base + "/dateien/strasse.svg"  # the topic's image
+    # the topic's image, as its widest variant: the editor's original may carry EXIF and GPS
+    assert re.fullmatch(re.escape(base) + r"/dateien/strasse-1600w\.[0-9a-f]{10}\.jpg", meta(page, "og:image"))
+    assert (out / meta(page, "og:image").removeprefix(base + "/")).is_file()
+    jsonld = json.loads(page.find("script", type="application/ld+json").string)
+    assert jsonld["image"] == meta(page, "og:image")
     assert meta(page, "og:locale") == "de_DE" and meta(page, "og:type") == "article"
     assert meta(page, "twitter:card") == "summary_large_image"
     assert page.find("link", rel="canonical")["href"] == base + "/themen/mobilitaet/"
@@ -185,7 +189,7 @@ def test_cards_show_image_count_and_the_way_into_the_discussion(site_root: Path,
     assert "Wohnen für alle" not in cards  # its comments are closed: the start page invites to open ones
     mobility = cards["Mobilität 2040"]
     housing = {c.h2.get_text(): c for c in soup(out, "themen/index.html").select("li.card")}["Wohnen für alle"]
-    assert mobility.select_one("img.card-image")["src"] == "/dateien/strasse.svg"
+    assert mobility.select_one("img.card-image")["src"].startswith("/dateien/strasse-1600w.")
     assert mobility.select_one(".count").get_text() == "4 Kommentare"
     assert mobility.select_one("a.button")["href"] == "/themen/mobilitaet/#kommentieren"
     assert housing.select_one(".count").get_text() == "Noch keine Kommentare"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import imagefiles
 from sitetest import FIXTURE, REPO, TODAY, read_tree
 from sitegen import BuildError, Tuning, build
 from sitegen.engine.session import Session
@@ -100,8 +101,23 @@ def edit_footer_page(root: Path, rng: random.Random, n: int) -> None:
                     encoding="utf-8")
 
 
+def edit_image(root: Path, rng: random.Random, n: int) -> None:
+    """A new version of an image (its variants get new names), or a portrait cropped square or not."""
+    if rng.random() < 0.5:
+        name = rng.choice(["strasse.jpg", "pate-portrait.jpg", "plan.png"])
+        made = imagefiles.photo(rng.randrange(300, 2200), rng.randrange(300, 1500), n)
+        (root / "content/dateien" / name).write_bytes(
+            imagefiles.png(made) if name.endswith(".png") else imagefiles.jpeg(made))
+    else:
+        path = root / "content/themen/wohnen.md"
+        text = path.read_text(encoding="utf-8")
+        crop = "  photo_crop: square\n"
+        path.write_text(text.replace(crop, "") if crop in text else text.replace("  photo: ", crop + "  photo: "),
+                        encoding="utf-8")
+
+
 EDITS = [edit_body, edit_same_size, edit_title, add_topic, delete_topic, rename_topic, approve_comment,
-         edit_template, edit_event, edit_footer_page]
+         edit_template, edit_event, edit_footer_page, edit_image]
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -62,7 +62,7 @@ def test_topic_page_shows_every_element(out: Path) -> None:
                      "Worum es geht", "Diskutieren Sie mit"):
         assert expected in text, expected
     assert page.select_one("a[href='https://presse.example.org/interview']")
-    assert page.select_one("img[src='/dateien/strasse.svg'][alt='Eine Straße mit Radweg und Bäumen']")
+    assert page.select_one("img[src^='/dateien/strasse-1600w.'][alt='Eine Straße mit Radweg und Bäumen']")
     badges = [b.get_text() for b in page.select(".badge")]
     assert badges == ["Antwort der Stadt Musterstadt", "Antwort des Themenpaten"]
     assert page.select_one("#kommentar-k3").find_parent("ol").find_parent("ol").find_parent("ol")  # 3 levels

@@ -67,7 +67,10 @@ def test_every_internal_url_of_a_prefixed_build_carries_the_prefix(site_root: Pa
             urls = ROOTED.findall(data.decode("utf-8"))
             assert urls and all(u.startswith("/zukunft/") for u in urls), (name, urls)
     topic = files["themen/mobilitaet/index.html"].decode("utf-8")
-    assert '<img src="/zukunft/dateien/strasse.svg"' in topic and 'href="/zukunft/dateien/konzept.pdf"' in topic
+    assert '<img src="/zukunft/dateien/strasse-1600w.' in topic and 'href="/zukunft/dateien/konzept.pdf"' in topic
+    srcsets = re.findall(r' srcset="([^"]*)"', topic)  # the lead image, the plan in the body, the portrait
+    assert len(srcsets) == 3 and all(u.startswith("/zukunft/dateien/")
+                                     for s in srcsets for u in s.replace(",", " ").split() if "/" in u), srcsets
     assert '<input type="hidden" name="_next" value="https://stadt.github.io/zukunft/danke/">' in topic
     assert '<link rel="canonical" href="https://stadt.github.io/zukunft/themen/mobilitaet/">' in topic
     events = files["termine/index.html"].decode("utf-8")

@@ -25,6 +25,7 @@ class Person(Record):
     role: str
     photo: str | None = None
     photo_credit: str | None = None
+    photo_crop: str | None = None  # "square": the portrait cropped to a square (images.SQUARE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from .comment_html import comment_to_html
 from .contract import MAX_DEPTH
 from .model import Comment, Event, Page, Site, Topic
 from .opendata_schemas import schema_file
+from .pictures import Images
 from .threads import count, threads
 from .topic_feed import LIMIT as FEED_LIMIT, feed_path as topic_feed_path, topic_feed
 
@@ -94,8 +95,11 @@ class _Compiled(jinja2.FileSystemBytecodeCache):
 class Renderer:
     """Renders pages; topic pages one at a time (the build spreads them over processes)."""
 
-    def __init__(self, env: jinja2.Environment, config: dict[str, Any], pages: Iterable[Page], today: dt.date):
+    def __init__(self, env: jinja2.Environment, config: dict[str, Any], pages: Iterable[Page], today: dt.date,
+                 images: Images | None = None):
+        """images: the raster images of content/dateien (pictures.Images); none: every image shown as it is."""
         self.env, self.today = env, today
+        self.images = images if images is not None else Images()
         pages = tuple(pages)
         nav = (("/", "Start"), ("/themen/", "Zukunftsthemen"), ("/termine/", "Termine"))
         nav += tuple((p.url, p.title) for p in pages if p.slug == "leichte-sprache")
@@ -103,7 +107,7 @@ class Renderer:
         style = brand.stylesheet(config)
         self.base = {"site": config, "footer_pages": tuple(p for p in pages if p.footer), "nav": nav,
                      "csp_meta": headers.csp_meta(config), "brand_css": "/" + style[0] if style else None,
-                     "icon_type": brand.icon(config, lambda name: "")[1]}
+                     "icon_type": brand.icon(config, lambda name: "")[1], "images": self.images}
 
     def page(self, template: str, url: str, **context: Any) -> bytes:
         return self.env.get_template(template).render(self.base, url=url, **context).encode("utf-8")
@@ -128,8 +132,9 @@ class Renderer:
         forest = threads(comments)
         state = window.state(topic.comments_until, self.today)
         n = count(forest)
+        image = self.images.shared(topic.image.src if topic.image else None)
         return self.page("topic.html", topic.url, topic=topic, threads=forest, comment_count=n, events=events,
-                         jsonld=sharing.topic_jsonld(self.base["site"], topic, n), window=state,
+                         jsonld=sharing.topic_jsonld(self.base["site"], topic, n, image), window=state,
                          accepting=topic.comments == "open" and state != window.CLOSED,
                          feed=topic_feed_path(topic), feed_limit=FEED_LIMIT)
 

@@ -12,7 +12,8 @@ TOPIC = {
     "summary": s.text(),
     "date": s.DATE,
     "themenpate": s.struct(name=s.text(required=True), role=s.text(required=True),
-                           photo=s.url(), photo_credit=s.text()),
+                           photo=s.url(), photo_credit=s.text(),
+                           photo_crop=s.choice("square")),  # a face-friendly square, only when asked
     "interview": s.struct(title=s.text(required=True), url=s.url(), source=s.text()),
     "documents": s.list_of(s.struct(title=s.text(required=True), url=s.url(),
                                     format=s.text(required=True, example="PDF"), size=s.text())),

@@ -25,8 +25,9 @@ def absolute(config: dict[str, Any], path: str) -> str | None:
     return config["base_url"] + path if config.get("base_url") else None
 
 
-def topic_jsonld(config: dict[str, Any], topic: Topic, comment_count: int) -> Markup:
-    """schema.org DiscussionForumPosting of a topic page, with its number of published comments."""
+def topic_jsonld(config: dict[str, Any], topic: Topic, comment_count: int, image: str | None) -> Markup:
+    """schema.org DiscussionForumPosting of a topic page, with its number of published comments
+    (image: the site path of the picture to show for it, if any)."""
     publisher = {"@type": "Organization", "name": (config.get("operator") or {}).get("name") or config["title"]}
     data: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "DiscussionForumPosting",
@@ -38,7 +39,7 @@ def topic_jsonld(config: dict[str, Any], topic: Topic, comment_count: int) -> Ma
     if topic.date:
         data["datePublished"] = topic.date.isoformat()
     for key, value in (("url", absolute(config, topic.url)),
-                       ("image", absolute(config, topic.image.src) if topic.image and topic.image.src else None)):
+                       ("image", absolute(config, image) if image else None)):
         if value:
             data[key] = value
     return script_json(data)

@@ -31,9 +31,11 @@ class TopicEntry:
     ids: str             # its comments' ids, space-separated, to find ids used twice without unpickling
     record: bytes        # (Topic card, its comments), pickled and compressed: unpacked only when needed
     until: dt.date | None = None  # its comments_until: the next build's plan works out its window from it
+    images: tuple = ()  # the (image, crop) its page showed (pictures.Images.take): in its next key, and cropped
 
     @classmethod
-    def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]]) -> "TopicEntry":
+    def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]],
+           images: tuple = ()) -> "TopicEntry":
         """The entry of a topic just read: record is (its card, its comments).
 
         meta is the digest of the pickled record, pickled once for both. The same values pickle to
@@ -42,7 +44,7 @@ class TopicEntry:
         unchanged topic read again would make the other pages render again."""
         pickled = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         return cls(key, digest(pickled), page, " ".join(c.id for c in record[1]), zlib.compress(pickled, 1),
-                   record[0].comments_until)
+                   record[0].comments_until, images)
 
     def load(self) -> tuple[Any, tuple[Any, ...]]:
         return pickle.loads(zlib.decompress(self.record))

@@ -8,12 +8,12 @@ build is reused because one of these keys came out equal:
 - `theme`: what every page shows of the others (site.yaml, the navigation, the footer pages)
   and whether drafts are shown.
 - `TopicInputs.key`: a topic page and its comment feed (the theme, the topic file, its comment
-  folder, the upcoming events that name it, and whether its participation window is open or
-  closed today: only a topic with `comments_until` depends on the date, and only on the day its
-  window closes). The feed needs less (no events, no window), never more: the worker renders
-  both from one read, so they share the key.
+  folder, the upcoming events that name it, whether its participation window is open or closed
+  today: only a topic with `comments_until` depends on the date, and only on the day its window
+  closes; and the size and hash of each image it shows). The feed needs less (no events, no
+  window, no images), never more: the worker renders both from one read, so they share the key.
 - `other_pages`: the start page, the lists, the events, the feeds, open data and the sitemap
-  (the theme, the date, every event and page, what each topic shows of itself).
+  (the theme, the date, every event and page, what each topic shows of itself, every image).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 from ..core.model import Event, Page
 
 CODE = Path(__file__).resolve().parent.parent  # all of sitegen: core, engine and output
-LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe")
+LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe", "PIL")
 Listing = tuple[tuple[str, tuple], ...]  # a comment folder: (file name, signature) sorted by name
 
 
@@ -63,9 +63,11 @@ def _installed(module: str) -> tuple[str, int, int, int]:
     return module, st.st_mtime_ns, st.st_size, st.st_ino
 
 
-def theme(config: dict, nav: Sequence[tuple[str, str]], footer_pages: Iterable[Page], drafts: bool) -> str:
-    """What every page shows of the others: navigation and footer links, not the pages' texts."""
-    return digest(config, nav, [(p.url, p.title) for p in footer_pages], drafts)
+def theme(config: dict, nav: Sequence[tuple[str, str]], footer_pages: Iterable[Page], drafts: bool,
+          logo: tuple = ()) -> str:
+    """What every page shows of the others: navigation and footer links, not the pages' texts; the
+    logo's image (pictures.Images.key_of: its size and hash, so an edited logo makes every page again)."""
+    return digest(config, nav, [(p.url, p.title) for p in footer_pages], drafts, logo)
 
 
 def linked_events(related: dict[str, tuple[Event, ...]], signatures: dict[str, tuple]) -> dict[str, tuple]:
@@ -83,6 +85,7 @@ class TopicInputs:
     events: tuple
     listing: Listing | None = None
     window: str | None = None  # core.window.state as of the build's today; None without comments_until
+    images: tuple = ()  # the images the page shows (pictures.Images.key_of): their size and content hash
 
     def with_listing(self, listing: Listing) -> "TopicInputs":
         return replace(self, listing=listing)
@@ -91,6 +94,10 @@ class TopicInputs:
         """The window of the topic as read (the plan knew only the last build's comments_until)."""
         return replace(self, window=window)
 
+    def with_images(self, images: tuple) -> "TopicInputs":
+        """The images of the page as rendered (the plan knew only those of the last build's page)."""
+        return replace(self, images=images)
+
     def key(self) -> bytes:
         """The inputs as one bytes object: marshal is cheap to compare, to store and to load again.
 
@@ -98,10 +105,11 @@ class TopicInputs:
         Format 0: the newer ones write a back-reference for any object referenced more than once, so
         equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
         assert self.listing is not None, "a topic's key needs its comment listing"
-        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events, self.window), 0)
+        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events, self.window, self.images), 0)
 
 
 def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],
-                topic_metas: Sequence[tuple[str, str]]) -> str:
-    """The key of every page but the topic pages; topic_metas: (slug, what the others show of it)."""
-    return digest(theme_key, today, events, pages, topic_metas)
+                topic_metas: Sequence[tuple[str, str]], images: Any = ()) -> str:
+    """The key of every page but the topic pages; topic_metas: (slug, what the others show of it);
+    images: every raster image (cards, pages and events may show any of them)."""
+    return digest(theme_key, today, events, pages, topic_metas, images)

@@ -20,7 +20,7 @@ from ..output.staging import stage_all
 from ..output.writer import Writer
 from . import deps
 from .fork import can_fork, in_child
-from .media import media
+from .media import media, variants
 from .run import BuildRun
 from .shared import Shared
 from .topics import Topics
@@ -36,13 +36,17 @@ def render_other_pages(build: BuildRun, shared: Shared, topics: Topics) -> None:
         _pages(build, shared, topics, writer)
     except jinja2.TemplateError as exc:
         raise ThemeError.of(exc) from None
-    media(build.root / "content" / "dateien", build.caches, writer)
+    folder = build.root / "content" / "dateien"
+    media(folder, build.caches, writer)
+    crops = (asked for _, entry in topics.entries for asked in entry.images)
+    variants(folder, shared.images.infos, crops, build.caches, writer, shared.encoded)
 
 
 def _pages(build: BuildRun, shared: Shared, topics: Topics, writer: Writer) -> None:
     last, fresh = build.caches.last, build.caches.fresh
     fresh.others_key = deps.other_pages(shared.theme, build.options.today, shared.events, shared.pages,
-                                        [(slug, entry.meta) for slug, entry in topics.entries])
+                                        [(slug, entry.meta) for slug, entry in topics.entries],
+                                        sorted(shared.images.infos.items()))
     if fresh.others_key == last.others_key and (
             build.trust_out or all(os.path.isfile(writer.out / p) for p in last.others_paths)):
         fresh.others_paths = last.others_paths

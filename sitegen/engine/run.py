@@ -28,6 +28,7 @@ from ..output.writer import Report, Writer
 from . import cache as caching
 from . import speedups
 from ..core.published_files import odd_names
+from .media import image_problems
 from .scan import RACY_NS
 from .session import Session
 from .spool import Spool
@@ -146,7 +147,8 @@ class BuildRun:
         """Put every file in place, remove stale ones, save the cache; a failure after this keeps the site."""
         assert self.writer is not None, "commit comes after start_writing"
         report = dataclasses.replace(self.writer.finish(),
-                                     warnings=tuple(odd_names(self.root / "content" / "dateien")))
+                                     warnings=tuple(odd_names(self.root / "content" / "dateien"))
+                                     + tuple(image_problems(self.caches.fresh)))
         self.committed = True  # from here on, a failure (saving the cache, Ctrl-C) leaves the finished site
         last, fresh = self.caches.last, self.caches.fresh
         save = self.options.tuning.cache

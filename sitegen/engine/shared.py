@@ -14,13 +14,15 @@ from ..core.assets import Assets, fingerprint
 from ..core.config import load_config
 from ..core.errors import Problems
 from ..core.model import Event, Page
+from ..core.pictures import Images
 from ..core.readers import files, read_event, read_page
 from ..core.render import Renderer, environment
 from ..core.theme import theme_dir
-from ..core.urls import prefix_of
+from ..core.urls import prefix_of, url_for
 from . import cache as caching
 from . import deps
 from .lazy import MarkdownLater
+from .media import image_index
 from .records import reuse_or_read
 from .run import BuildRun
 
@@ -38,6 +40,8 @@ class Shared:
     related: dict[str, tuple[Event, ...]]  # each topic's upcoming events
     linked: dict[str, tuple]  # deps.linked_events
     unconverted: dict[str, Path]  # events read in this build, bodies not yet converted
+    images: Images  # the raster images of content/dateien (the renderer's)
+    encoded: dict = dataclasses.field(default_factory=dict)  # media.pre_encode's variants, until written
 
 
 def load_shared(run: BuildRun) -> Shared:
@@ -66,12 +70,16 @@ def load_shared(run: BuildRun) -> Shared:
                                   event_sigs), key=lambda e: (e.start, e.slug))
     pages = sorted(reuse_or_read(caches, files(content / "seiten", ".md", problems), read_page, problems, {}),
                    key=lambda p: (p.order, p.slug))
-    renderer = Renderer(_environment(run, templates, assets, version, prefix_of(config["base_url"])),
-                        config, pages, run.options.today)
-    theme = deps.theme(config, renderer.base["nav"], renderer.base["footer_pages"], run.options.drafts)
+    prefix = prefix_of(config["base_url"])
+    images = Images(image_index(content / "dateien", caches), lambda path: url_for(path, prefix))
+    renderer = Renderer(_environment(run, templates, assets, version, prefix), config, pages, run.options.today,
+                        images)
+    # every page shows the logo: its image is part of the theme (brand.check reports a bad one)
+    logo = images.key_of((((config.get("brand") or {}).get("logo") or "", None),))
+    theme = deps.theme(config, renderer.base["nav"], renderer.base["footer_pages"], run.options.drafts, logo)
     related = renderer.related(events)
     return Shared(config, assets, renderer, events, pages, theme, related, deps.linked_events(related, event_sigs),
-                  unconverted)
+                  unconverted, images)
 
 
 def _environment(run: BuildRun, templates: Path, assets: Assets, version: str, prefix: str) -> jinja2.Environment:

@@ -19,6 +19,7 @@ from . import cache as caching
 from .deps import TopicInputs
 from .run import BuildRun
 from .scan import scan, settled
+from .media import pre_encode
 from .shared import Shared, convert_events
 from .worker import TopicJob, WorkerContext, run, topic_outputs, topic_page
 
@@ -46,7 +47,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
                         caches.racy, build.fresh_out, tuple(todo))
     staged: dict[str, str | None] = {}
-    for done in run(ctx, build.options.tuning.jobs, lambda: convert_events(shared, caches)):
+    for done in run(ctx, build.options.tuning.jobs, lambda: meanwhile(build, shared)):
         build.problems.errors.extend(done.errors)
         if done.listing is not None:
             listings[done.slug] = done.listing
@@ -63,18 +64,26 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, folders, gathered)
 
 
+def meanwhile(build: BuildRun, shared: Shared) -> None:
+    """This process's work while the workers render: the events' bodies, and the images' variants."""
+    convert_events(shared, build.caches)
+    shared.encoded.update(pre_encode(build.root / "content" / "dateien", shared.images.infos, build.caches, build.out))
+
+
 def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
          shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
     A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
-    from the last build's comments_until: if the file changed, its key differs anyway."""
+    from the last build's comments_until, and its images from the images its page showed then: if
+    the file changed, its key differs anyway."""
     caches, todo = build.caches, []
     prefix = str(build.out) + os.sep
     for path, sig in topic_files:
         slug = path.stem
         old = caches.last.topics.get(slug)
         inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
-                             listings.get(slug), state(old.until, build.options.today) if old else None)
+                             listings.get(slug), state(old.until, build.options.today) if old else None,
+                             shared.images.key_of(old.images) if old else ())
         if inputs.listing is None:
             todo.append(TopicJob(slug, path, inputs))
             continue

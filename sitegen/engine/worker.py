@@ -104,6 +104,8 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
     topic, comments = loaded
     inputs = inputs.with_window(state(topic.comments_until, ctx.renderer.today))  # as the page shows it
     page, staged = None, ()
+    images = ctx.renderer.images
+    images.take()  # what earlier pages of this process asked for is theirs
     if ctx.drafts or not topic.draft:
         page = topic_page(job.slug)
         try:  # the feed from the comments read for the page: no second read
@@ -113,9 +115,11 @@ def work(ctx: WorkerContext, job: TopicJob, inside: dict[str, bool]) -> TopicDon
             raise ThemeError.of(exc) from None  # plain text: it crosses the process boundary
         staged = tuple(_place(ctx, f"{job.slug}.{n}", rel, data, inside)
                        for n, (rel, data) in enumerate(zip(topic_outputs(page), made)))
+    asked = images.take()
+    inputs = inputs.with_images(images.key_of(asked))
     # what the other pages show of a topic: its card, not its body, sponsor or documents
     card = dataclasses.replace(topic, body_html="", themenpate=None, interview=None, documents=())
-    entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)))
+    entry = caching.TopicEntry.of(inputs.key(), page, (card, tuple(comments)), asked)
     if page is None:
         return TopicDone(job.slug, (), entry, staged, found)
     shown = ForOtherPages(pickle.dumps(card, protocol=pickle.HIGHEST_PROTOCOL), *public_data(comments),
