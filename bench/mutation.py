@@ -74,7 +74,23 @@ MODULES: dict[str, tuple[str, ...]] = {
     "intake/receiver/form.py": ("tests/intake/test_receiver.py", "tests/intake/test_receiver_store.py",
                                 *SLOW_RECEIVER),
     "intake/pull.py": ("tests/intake/test_pull.py", "tests/intake/test_strength.py", "tests/intake/test_notify.py",
-                       "tests/intake/test_cli.py"),
+                       "tests/intake/test_cli.py", "tests/intake/test_crash.py", "tests/intake/test_mutation_pull.py"),
+    "intake/http.py": ("tests/intake/test_http.py", "tests/intake/test_rules.py", "tests/intake/test_hostile_backend.py",
+                       "tests/intake/test_hostile_data.py", "tests/intake/test_mutation_http.py"),
+    **{f"intake/sources/{name}.py": ("tests/intake/test_rules.py", "tests/intake/test_source_settings.py",
+                                     "tests/intake/test_hostile_backend.py", "tests/intake/test_hostile_data.py",
+                                     "tests/intake/test_pull.py", "tests/intake/test_strength.py",
+                                     "tests/intake/test_entry.py", "tests/intake/test_mutation_sources.py")
+       for name in ("__init__", "base", "netlify", "formspree", "jsonapi")},
+    "intake/sources/receiver.py": ("tests/intake/test_receiver.py", "tests/intake/test_mutation_sources.py",
+                                   *SLOW_RECEIVER),
+    "intake/spam.py": ("tests/intake/test_rules.py", "tests/intake/test_cli.py", "tests/intake/test_pull.py",
+                       "tests/intake/test_mutation_spam.py"),
+    "sitegen/core/contract.py": ("tests/test_contract.py", "tests/test_mutation_contract.py"),
+    "sitegen/output/paths.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
+                                "tests/test_mutation_output.py"),
+    "sitegen/output/staging.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
+                                  "tests/test_mutation_output.py"),
 }
 
 
