@@ -183,23 +183,46 @@ def report(outcomes: list[Outcome]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def record(module: str, outcome: Outcome) -> None:
+    """Store one module's run, re-reading the file first so that runs of other modules in parallel are kept."""
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    stored[module] = {"counts": outcome.counts, "survivors": outcome.survivors, "seconds": outcome.seconds}
+    RESULTS.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_report() -> None:
+    """The report from every module's last run: those in MODULES in its order, then rows stored under paths
+    that no longer exist (modules moved since; kept until re-run under the new path)."""
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    order = list(MODULES)
+    outcomes = [Outcome(m if m in MODULES else f"{m} (old path, not re-run)", r["counts"], r["survivors"],
+                        r["seconds"]) for m, r in stored.items()]
+    REPORT.write_text(report(sorted(outcomes, key=lambda o: (o.module not in MODULES, order.index(o.module)
+                                                             if o.module in MODULES else 0, o.module))),
+                      encoding="utf-8")
+    print(f"wrote {REPORT.relative_to(REPO)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen modules and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"any of {', '.join(MODULES)}")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from the stored results")
+    parser.add_argument("--collect", action="store_true",
+                        help="record the modules' finished runs from their scratch copies instead of running them")
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"no test selection for {', '.join(unknown)}")
-    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    for module in args.modules or list(MODULES):
-        outcome = run(module)
+    for module in [] if args.report_only else args.modules or list(MODULES):
+        outcome = Outcome(module, *collect(SCRATCH / module.replace("/", "_").removesuffix(".py"), module), 0.0) \
+            if args.collect else run(module)
         print(f"{module}: {outcome.score:.1f} % killed {outcome.counts} in {outcome.seconds:.0f} s", flush=True)
-        stored[module] = {"counts": outcome.counts, "survivors": outcome.survivors, "seconds": outcome.seconds}
-        RESULTS.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    outcomes = [Outcome(m, r["counts"], r["survivors"], r["seconds"]) for m, r in stored.items() if m in MODULES]
-    REPORT.write_text(report(sorted(outcomes, key=lambda o: list(MODULES).index(o.module))), encoding="utf-8")
-    print(f"wrote {REPORT.relative_to(REPO)}")
+        if outcome.counts and set(outcome.counts) == {"not run"}:  # the first, unmutated test run failed
+            print(f"{module}: not recorded, the tests fail without mutants: see {SCRATCH}/.../mutmut.log")
+            continue
+        record(module, outcome)
+    write_report()
     return 0
 
 
