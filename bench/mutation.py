@@ -67,7 +67,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "intake/privacy.py": ("tests/intake/test_mutation_privacy.py", "tests/intake/test_cli.py",
                           "tests/intake/test_moderation_safety.py", "tests/intake/test_hostile_data.py",
                           *SLOW_MODERATION),
-    "intake/inbox.py": ("tests/intake/test_batch_write.py", "tests/intake/test_pull.py", "tests/intake/test_rules.py",
+    "intake/inbox.py": ("tests/intake/test_mutation_inbox.py", "tests/intake/test_batch_write.py", "tests/intake/test_pull.py", "tests/intake/test_rules.py",
                         "tests/intake/test_strength.py", "tests/intake/test_cli.py",
                         "tests/intake/test_moderation_safety.py", *SLOW_MODERATION),
     "intake/receiver/guard.py": ("tests/intake/test_receiver_guard.py", "tests/intake/test_receiver_store.py", "tests/intake/test_http.py",
