@@ -164,3 +164,23 @@ def test_a_backend_error_keeps_the_pages_before_it_and_deletes_nothing(config: I
     assert result == pulling.PullResult(seen=1, added=1, spam=0, invalid=0, deleted=0,
                                         error="GET http://x: HTTP 401", waiting=(("verkehr", 1),))
     assert source.deleted == [] and Inbox(config.inbox).has("test-1")
+
+
+def test_an_entry_keeps_its_source_and_has_no_hash_without_an_address(config: IntakeConfig) -> None:
+    run(config, Pages([sub(1), sub(2, email="A@B.de")]))
+    inbox = Inbox(config.inbox)
+    assert (inbox.get("test-1").source, inbox.get("test-1").email_hash) == ("test", None)
+    assert inbox.get("test-2").email_hash and inbox.get("test-2").personal["email"] == "A@B.de"
+
+
+def test_a_variant_key_is_the_same_in_every_version_even_for_umlauts_and_broken_text(config: IntakeConfig) -> None:
+    """The next pull must find the variant it stored, also after an upgrade: the key is part of the inbox."""
+    run(config, Pages([sub(1)]))
+    changed = Submission(key="test-1", source="test", source_id="id1", date="2026-11-29T08:00:00Z",
+                         data={**sub(1).data, "body": "Änderung \ud800"})
+    result = run(config, Pages([changed]))  # a lone surrogate from a JSON escape must not end the pull
+    basis = json.dumps(dict(changed.data), sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    key = f"test-1-v{hashlib.sha256(basis).hexdigest()[:8]}"
+    assert result.error is None and result.added == 1 and Inbox(config.inbox).has(key)
+    variant = Inbox(config.inbox).get(key)
+    assert (variant.source, variant.source_id, variant.fields["body"]) == ("test", "id1", "Änderung \ufffd")
