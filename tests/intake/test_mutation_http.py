@@ -209,3 +209,55 @@ def test_a_transport_error_without_a_message_still_says_what_it_was() -> None:
     f, _, _ = fetcher([fail], HttpPolicy(retries=0))
     with pytest.raises(FetchError, match="last problem: ConnectError: no detail$"):
         f.get_json("http://a.test/x")
+
+
+def test_a_429_without_a_wait_header_backs_off_as_for_its_attempt() -> None:
+    f, _, _ = fetcher([])
+    assert 2.0 <= f.rate_limit_wait(httpx.Response(429), 2) <= 4.0  # ceiling min(4, 1 * 2**2)
+    assert 0.5 <= f.rate_limit_wait(httpx.Response(429, headers={"Retry-After": "bald"}), 0) <= 1.0
+
+
+def dripping(clock: Clock, then: Callable[[], None]) -> Callable[[httpx.Request], httpx.Response]:
+    """A body whose first chunk arrives, then the clock stands exactly at the request deadline and `then` runs."""
+    def body() -> object:
+        yield b"[1"
+        clock.now = NOW + POLICY.request_deadline
+        then()
+        yield b"]"
+    return lambda request: httpx.Response(200, content=body())
+
+
+def test_a_body_still_arriving_at_the_request_deadline_is_cut_there() -> None:
+    clock = Clock()
+    f, _, _ = fetcher([dripping(clock, lambda: None)], clock=clock)
+    with pytest.raises(FetchError, match=r"^GET http://a.test/x: no complete answer within "
+                                         r"intake.http.request_deadline \(30 s\)"):
+        f.get_json("http://a.test/x")
+
+
+def test_a_read_timeout_at_the_request_deadline_is_the_deadline_not_a_retry() -> None:
+    def timed_out() -> None:
+        raise httpx.ReadTimeout("slow")
+
+    clock = Clock()
+    f, _, seen = fetcher([dripping(clock, timed_out)], clock=clock)
+    with pytest.raises(FetchError, match=r"^GET http://a.test/x: no complete answer within "
+                                         r"intake.http.request_deadline \(30 s\)"):
+        f.get_json("http://a.test/x")
+    assert len(seen) == 1 and clock.sleeps == []
+
+
+def test_300_multiple_choices_is_a_redirect_too() -> None:
+    with pytest.raises(FetchError, match=r"^GET u: HTTP 300 redirect to /a not followed \(the token goes only to the "
+                                         r"configured host\); put the new address in the config$"):
+        settle(Call("GET", "u"), httpx.Response(300, headers={"Location": "/a"}, content=b"[]"), b"[]")
+
+
+@pytest.mark.parametrize("code, hint", [
+    (401, " (token rejected: check the environment variable named by token_env)"),
+    (403, " (token lacks access to this site or form)"),
+    (404, " (not found: check site_id, form_name, form_id or url)")])
+def test_client_errors_an_editor_meets_come_with_a_next_step(code: int, hint: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        settle(Call("GET", "u"), httpx.Response(code), b"")
+    assert str(caught.value) == f"GET u: HTTP {code}{hint}"
