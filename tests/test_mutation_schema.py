@@ -142,3 +142,22 @@ def test_rule_builders() -> None:
     assert s.struct(True, a=s.text()) == s.Rule("struct", True, fields={"a": s.text()})
     assert (s.BOOL.default, s.DATE.kind, s.DATETIME.required, s.DATETIME.example) == (False, "date", True,
                                                                                       "2026-12-01 18:00")
+
+
+def test_valid_values_of_every_kind_pass_unchanged() -> None:
+    out, found = check(GOOD + "count: 3\nlink: https://a.de/x\ndocs:\n  - url: http://b.de\n  - url: /c\n")
+    assert found == [] and out["count"] == 3 and out["link"] == "https://a.de/x"
+    assert [d["url"] for d in out["docs"]] == ["http://b.de", "/c"]
+
+
+def test_an_ascii_control_character_is_dropped_too() -> None:
+    out, found = check('title: "a\\x01b\\x7f"\nwhen: 2026-12-01 18:00\n')
+    assert found == [] and out["title"] == "ab"
+
+
+def test_rule_builders_default_to_optional() -> None:
+    assert s.text() == s.Rule("text", False, None, example="")
+    assert s.url() == s.Rule("url", False, example="https://…")
+    assert s.struct() == s.Rule("struct", False, fields={})
+    assert s.list_of(s.text()) == s.Rule("list", False, default=(), item=s.text())
+    assert s.choice("a") == s.Rule("choice", False, None, choices=("a",))
