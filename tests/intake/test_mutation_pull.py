@@ -184,3 +184,11 @@ def test_a_variant_key_is_the_same_in_every_version_even_for_umlauts_and_broken_
     assert result.error is None and result.added == 1 and Inbox(config.inbox).has(key)
     variant = Inbox(config.inbox).get(key)
     assert (variant.source, variant.source_id, variant.fields["body"]) == ("test", "id1", "Änderung \ufffd")
+
+
+def test_one_id_twice_on_one_page_with_other_content_keeps_both(config: IntakeConfig) -> None:
+    changed = Submission(key="test-1", source="test", source_id="id1", date="2026-11-29T08:00:00Z",
+                         data={**sub(1).data, "body": "Zweite Fassung."})
+    result = run(config, Pages([sub(1), changed]))
+    bodies = sorted(e.fields["body"] for e in Inbox(config.inbox).entries())
+    assert bodies == ["Kommentar 1.", "Zweite Fassung."] and result.conflicts == ("test-1",)
