@@ -53,3 +53,26 @@ def test_lines_are_folded_at_100_characters_not_80() -> None:
 
 def test_dump_keeps_the_order_it_is_given() -> None:
     assert dump({"z": 1, "a": 2}) == "z: 1\na: 2\n"
+
+
+def test_the_fold_point_is_exactly_width_100() -> None:
+    """Files written by earlier versions must come out byte for byte the same (no spurious diffs in git)."""
+    body = " ".join(["wwwwwww"] * 13)  # 6 + 12 * 8 = 102 columns before the last word: folded at 100, not at 101
+    assert dump({"body": body}) == "body: " + " ".join(["wwwwwww"] * 12) + "\n  wwwwwww\n"
+
+
+def test_dump_writes_plain_yaml_only() -> None:
+    assert dump({"a": (1, 2)}) == "a:\n- 1\n- 2\n"  # a tuple is a plain list, no !!python/tuple tag
+    with pytest.raises(yaml.representer.RepresenterError, match="cannot represent an object"):
+        dump({"a": object()})
+
+
+def test_a_stamp_is_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert stamp(dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.timezone.utc)) == "2026-07-01T12:00:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -429,3 +429,45 @@ def test_the_receiver_defaults() -> None:
     assert (source.url, source.per_page, source.can_delete) == ("https://r.test", 500, True)
     assert receiver.build({"url": "http://r.test", "per_page": 5000}, f, ENV, NOW).per_page == 5000
     assert receiver.build({"url": "http://r.test", "per_page": 1}, f, ENV, NOW).per_page == 1
+
+
+def test_keys_are_the_same_in_every_version() -> None:
+    """A submission without an id is known again only by its content's hash: a later pull must compute the same."""
+    import hashlib
+    assert stable_key("json", "A", {"x": 1}) == "json-h" + hashlib.sha256(b"A").hexdigest()[:24]
+    content = {"name": "Jörg", "a": 1}
+    basis = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    assert stable_key("formspree", None, content) == "formspree-h" + hashlib.sha256(basis).hexdigest()[:24]
+
+
+def test_a_token_variable_that_is_missing_or_named_wrongly_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"^environment variable NETLIFY_AUTH_TOKEN \(w.token_env\) is not set; "
+                                          r"export the API token there$"):
+        base.token({}, "w", "NETLIFY_AUTH_TOKEN", {})
+    with pytest.raises(ConfigError, match=r"^intake.netlify.token_env: expected a non-empty string, got \[1\]$"):
+        base.token({"token_env": [1]}, "intake.netlify", None, ENV)
+
+
+def test_the_page_guard_sees_the_same_page_again_and_again_and_remembers_every_page() -> None:
+    subs = [Submission(key=f"k{n}", source="t", source_id=None, date="d") for n in range(3)]
+    same = PageGuard("http://z", max_pages=100)
+    for n in range(1, 4):
+        same.check(subs, f"page {n}")
+    with pytest.raises(FetchError, match="page 4 repeats only submissions already read"):
+        same.check(subs, "page 4")
+    old = PageGuard("http://z", max_pages=100)
+    old.check(subs[:2], "page 1")
+    old.check(subs[2:], "page 2")
+    for n in range(3, 5):
+        old.check(subs[:1], f"page {n}")  # read two pages ago: still a repeat
+    with pytest.raises(FetchError, match="page 5 repeats only"):
+        old.check(subs[:1], "page 5")
+
+
+def test_more_pages_than_max_pages_is_worded_for_the_editor() -> None:
+    guard = PageGuard("http://x", max_pages=1)
+    guard.check([], "page 1")
+    with pytest.raises(FetchError) as caught:
+        guard.check([], "page 2")
+    assert str(caught.value) == ("http://x: more than intake.http.max_pages (1) pages; the backend's pagination "
+                                 "does not end (what was read so far is stored)")
