@@ -120,3 +120,27 @@ def test_consent_is_required(consent: str) -> None:
 @pytest.mark.parametrize("consent", [" JA ", "on", "Yes", "true", "1"])
 def test_every_consent_word_is_taken_in_any_case(consent: str) -> None:
     assert check({**GOOD, "consent": consent}, Limits())["consent"] == consent
+
+
+def test_a_form_that_sends_only_the_required_fields_is_taken() -> None:
+    """Older form versions send no honeypot, parent or load time: what is missing counts as empty."""
+    assert check({"topic": "verkehr", "name": "A", "body": "B", "consent": "ja"}, Limits()) == {
+        "topic": "verkehr", "name": "A", "body": "B", "consent": "ja"}
+
+
+def test_a_form_without_consent_is_refused_not_crashed() -> None:
+    with pytest.raises(Refusal) as caught:
+        check({"topic": "verkehr", "name": "A", "body": "B"}, Limits())
+    assert caught.value.status == 400 and caught.value.message.startswith("Bitte bestätigen Sie")
+
+
+def test_the_honeypot_refusal_tells_the_visitor_what_to_do() -> None:
+    with pytest.raises(Refusal) as caught:
+        check({**GOOD, "bot-field": "x"}, Limits())
+    assert caught.value.message == ("Ein verstecktes Feld, das leer bleiben muss, wurde ausgefüllt. Falls Ihr Browser "
+                                    "Formulare automatisch ausfüllt, schalten Sie das bitte für diese Seite ab.")
+
+
+def test_a_sloppy_query_and_several_type_parameters_are_still_read() -> None:
+    assert decode(b"name=A&junk&body=B", "application/x-www-form-urlencoded; charset=utf-8; x=y") == {
+        "name": "A", "body": "B"}
