@@ -144,3 +144,9 @@ def test_the_honeypot_refusal_tells_the_visitor_what_to_do() -> None:
 def test_a_sloppy_query_and_several_type_parameters_are_still_read() -> None:
     assert decode(b"name=A&junk&body=B", "application/x-www-form-urlencoded; charset=utf-8; x=y") == {
         "name": "A", "body": "B"}
+
+
+def test_a_form_without_a_topic_is_refused_not_crashed() -> None:
+    with pytest.raises(Refusal) as caught:
+        check({"name": "A", "body": "B", "consent": "ja"}, Limits())
+    assert caught.value == Refusal(400, "Das Formular gehört zu keinem Thema dieser Seite.")

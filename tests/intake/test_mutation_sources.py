@@ -107,6 +107,8 @@ def netlify_api(forms: Any, ham: list[list[dict]], spam: list[list[dict]] = (), 
     def answer(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/forms"):
             return httpx.Response(200, json=forms)
+        if request.method == "DELETE":
+            return httpx.Response(204)
         pool = spam if request.url.params.get("state") == "spam" else ham
         n = int(request.url.params["page"])
         headers = {"Link": '<http://n.test/next>; rel="next"'} if link and n < len(pool) else (
@@ -471,3 +473,39 @@ def test_more_pages_than_max_pages_is_worded_for_the_editor() -> None:
         guard.check([], "page 2")
     assert str(caught.value) == ("http://x: more than intake.http.max_pages (1) pages; the backend's pagination "
                                  "does not end (what was read so far is stored)")
+
+
+def test_netlify_sends_the_token_with_every_request_and_reads_spam_after_a_linked_last_page() -> None:
+    source, seen = netlify_source(netlify_api([], [[item(1)], [item(2)]], [[item(3)]], link=True), form_id="f",
+                                  per_page=5, delete_after_pull=True)
+    assert pages(source) == [["netlify-id1"], ["netlify-id2"], ["netlify-id3"]]
+    source.delete(Submission(key="k", source="netlify", source_id="abc", date="d"))
+    assert [r.headers.get("authorization") for r in seen] == ["Bearer tok"] * 4
+
+
+def test_netlify_names_the_looping_page_and_its_state() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[item(1)], headers={"Link": '<http://n.test/next>; rel="next"'})
+    source, _ = netlify_source(answer, form_id="f")
+    with pytest.raises(FetchError, match=r"^http://n.test/api/forms/f/submissions: page 4 repeats only"):
+        pages(source)
+    source, _ = netlify_source(lambda r: httpx.Response(
+        200, json=[] if "state" not in r.url.params else [item(1)],
+        headers={"Link": '<http://n.test/next>; rel="next"'}), form_id="f")
+    with pytest.raises(FetchError, match=r"^http://n.test/api/forms/f/submissions: page 4 \(spam\) repeats only"):
+        pages(source)
+
+
+def test_netlify_submissions_without_an_id_are_told_apart_by_content() -> None:
+    source, _ = netlify_source(lambda r: httpx.Response(200, json=[]), form_id="f")
+    a = source.parse({"data": {"name": "a"}}, False)
+    b = source.parse({"data": {"name": "b"}}, False)
+    assert a.key != b.key
+
+
+@pytest.mark.parametrize("key, value", [("site_id", [1]), ("form_id", [1]), ("api_base", [1]), ("form_name", [1]),
+                                        ("per_page", 2.5), ("token_env", [1])])
+def test_netlify_settings_of_the_wrong_type_name_their_key(key: str, value: object) -> None:
+    f, _ = fetcher(lambda r: httpx.Response(200))
+    with pytest.raises(ConfigError, match=f"^intake.netlify.{key}: "):
+        netlify.build({"site_id": "s1", key: value}, f, ENV, NOW)
