@@ -509,3 +509,27 @@ def test_netlify_settings_of_the_wrong_type_name_their_key(key: str, value: obje
     f, _ = fetcher(lambda r: httpx.Response(200))
     with pytest.raises(ConfigError, match=f"^intake.netlify.{key}: "):
         netlify.build({"site_id": "s1", key: value}, f, ENV, NOW)
+
+
+def test_formspree_submissions_carry_their_source_and_date_problem_and_differ_by_content() -> None:
+    source, seen = formspree_source(lambda r: httpx.Response(200, json={"submissions": [
+        {"_date": "gestern", "name": "a"}, {"name": "b"}]}))
+    (a, b), = list(source.pages())
+    assert (a.source, b.source) == ("formspree", "formspree") and a.key != b.key
+    assert len(a.problems) == 1 and b.problems == () and isinstance(b.problems, tuple)
+    assert seen[0].headers["user-agent"] == "zukunftsthemen-intake"
+
+
+def test_formspree_names_the_looping_page_by_its_offset() -> None:
+    source, _ = formspree_source(lambda r: httpx.Response(200, json={"submissions": [{"name": "a"}]}), limit=1)
+    with pytest.raises(FetchError, match=r"^http://f.test/api/0/forms/abc/submissions: the page at offset 3 repeats "
+                                         r"only submissions already read"):
+        pages(source)
+
+
+@pytest.mark.parametrize("key, value", [("form_id", [1]), ("api_base", [1]), ("limit", 2.5), ("since", [1]),
+                                        ("token_env", [1])])
+def test_formspree_settings_of_the_wrong_type_name_their_key(key: str, value: object) -> None:
+    f, _ = fetcher(lambda r: httpx.Response(200))
+    with pytest.raises(ConfigError, match=f"^intake.formspree.{key}: "):
+        formspree.build({"form_id": "abc", key: value}, f, ENV, NOW)
