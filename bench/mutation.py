@@ -71,7 +71,8 @@ MODULES: dict[str, tuple[str, ...]] = {
                         "tests/intake/test_strength.py", "tests/intake/test_cli.py",
                         "tests/intake/test_moderation_safety.py", *SLOW_MODERATION),
     # test_receiver.py (a served receiver, 30 s) is left out per mutant: the guard's rules are tested directly
-    "intake/receiver/guard.py": ("tests/intake/test_receiver_guard.py", "tests/intake/test_receiver_store.py"),
+    "intake/receiver/guard.py": ("tests/intake/test_receiver_guard.py", "tests/intake/test_mutation_guard.py",
+                                 "tests/intake/test_receiver_store.py"),
     # test_receiver.py serves the form through a real server: 30 s per mutant; the pure checks are tested directly
     "intake/receiver/form.py": ("tests/intake/test_mutation_form.py", "tests/intake/test_receiver_store.py"),
     "intake/pull.py": ("tests/intake/test_pull.py", "tests/intake/test_strength.py", "tests/intake/test_mutation_pull.py"),

@@ -128,3 +128,13 @@ def test_a_decision_waits_for_a_short_holder(tmp_path: Path) -> None:
     with inbox.lock(wait=10):  # returns as soon as the holder lets go: bounded by the holder's 10 s
         assert release.is_set()
     holder.join(10)
+
+
+def test_an_inbox_of_another_user_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = Inbox(tmp_path / "inbox")
+    inbox.ensure()
+    me = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: me + 1)  # as if another user ran the intake
+    with pytest.raises(RunError, match=f"^{inbox.path}: the inbox belongs to another user; run the intake as its "
+                                       "owner$"):
+        inbox.ensure()
