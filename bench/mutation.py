@@ -175,10 +175,13 @@ def rerun_survivors(module: str) -> Outcome:
     now, and mutmut runs only those mutants (minutes instead of a whole run)."""
     work = SCRATCH / module.replace("/", "_").removesuffix(".py")
     meta = json.loads((work / "mutants" / (module + ".meta")).read_text(encoding="utf-8"))
-    names = [name for name, code in meta["exit_code_by_key"].items() if code == 0]
+    names = [name for name, code in meta["exit_code_by_key"].items() if STATUS.get(code) in ("survived", "no tests")]
     ignore = shutil.ignore_patterns("__pycache__", ".cache")
     for tests in (work / "tests", work / "mutants" / "tests"):
         shutil.copytree(REPO / "tests", tests, ignore=ignore, dirs_exist_ok=True)
+    kept = tuple(t for t in MODULES[module] if t.startswith("-") or (REPO / t.split("::")[0]).exists())
+    for settings in (work / "pyproject.toml", work / "mutants" / "pyproject.toml"):  # today's test selection
+        settings.write_text(pyproject(module, kept), encoding="utf-8")
     start = time.monotonic()
     if names:
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
