@@ -188,9 +188,20 @@ def rerun_survivors(module: str) -> Outcome:
         done = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", "2", *names], cwd=work,
                               env=env, capture_output=True, text=True, timeout=3600)
         (work / "mutmut-rerun.log").write_text(done.stdout + done.stderr, encoding="utf-8")
+        keep_verdicts(work / "mutants" / (module + ".meta"), meta["exit_code_by_key"], set(names))
     counts, survivors = collect(work, module)
     stored = json.loads(RESULTS.read_text(encoding="utf-8")).get(module, {}) if RESULTS.exists() else {}
     return Outcome(module, counts, survivors, stored.get("seconds", 0.0) + time.monotonic() - start)
+
+
+def keep_verdicts(found: Path, before: dict[str, int | None], rerun: set[str]) -> None:
+    """mutmut forgets every other mutant's verdict when the test selection changed: put them back."""
+    meta = json.loads(found.read_text(encoding="utf-8"))
+    codes = meta["exit_code_by_key"]
+    for name, code in before.items():
+        if name not in rerun or codes.get(name) is None:
+            codes[name] = code
+    found.write_text(json.dumps(meta), encoding="utf-8")
 
 
 def report(outcomes: list[Outcome]) -> str:
