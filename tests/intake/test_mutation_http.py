@@ -261,3 +261,70 @@ def test_client_errors_an_editor_meets_come_with_a_next_step(code: int, hint: st
     with pytest.raises(FetchError) as caught:
         settle(Call("GET", "u"), httpx.Response(code), b"")
     assert str(caught.value) == f"GET u: HTTP {code}{hint}"
+
+
+def test_a_429_without_headers_in_a_request_waits_a_backoff() -> None:
+    f, clock, _ = fetcher([reply(429), reply(200)])
+    assert f.get_json("http://a.test/x")[0] == [] and len(clock.sleeps) == 1 and 0.5 <= clock.sleeps[0] <= 1.0
+
+
+def test_a_rate_limit_over_max_wait_says_to_run_again_later() -> None:
+    f, _, _ = fetcher([reply(429, **{"Retry-After": "61"})])
+    with pytest.raises(FetchError) as caught:
+        f.get_json("http://a.test/x")
+    assert str(caught.value) == ("GET http://a.test/x: rate limited (HTTP 429), asked to wait 61 s, more than "
+                                 "intake.http.max_wait; run pull again later")
+
+
+def test_a_retry_past_the_pull_deadline_names_the_request() -> None:
+    f, clock, _ = fetcher([reply(503)], HttpPolicy(backoff_base=50, backoff_max=50, pull_deadline=60))
+    with pytest.raises(FetchError, match=r"^GET http://a.test/x: the pull took longer than"):
+        f.get_json("http://a.test/x")
+
+
+def test_a_request_gets_no_longer_timeout_than_its_deadline_leaves() -> None:
+    f, _, seen = fetcher([reply(200)], HttpPolicy(timeout=15, connect_timeout=5, request_deadline=4))
+    f.get_json("http://a.test/x")
+    assert seen[0].extensions["timeout"] == {"connect": 4.0, "read": 4.0, "write": 4.0, "pool": 4.0}
+
+
+def test_headers_that_do_not_come_within_the_request_deadline_end_the_request() -> None:
+    """Real time, bounded: the answer would come after 0.6 s, the deadline is 0.2 s."""
+    import threading
+    gone = threading.Event()
+
+    def late(request: httpx.Request) -> httpx.Response:
+        gone.wait(0.6)
+        return httpx.Response(200, content=b"[]")
+
+    client = httpx.Client(transport=httpx.MockTransport(late))
+    f = Fetcher(client, HttpPolicy(retries=0, request_deadline=0.2), sleep=lambda s: None)
+    with pytest.raises(FetchError, match=r"^GET http://a.test/x: no complete answer within "
+                                         r"intake.http.request_deadline \(0.2 s\)"):
+        f.get_json("http://a.test/x")
+    gone.set()
+
+
+def test_a_timeout_raised_exactly_at_the_request_deadline_is_the_deadline() -> None:
+    clock = Clock()
+
+    def timed_out(request: httpx.Request) -> httpx.Response:
+        clock.now = NOW + POLICY.request_deadline
+        raise httpx.ReadTimeout("slow", request=request)
+
+    f, _, seen = fetcher([timed_out], clock=clock)
+    with pytest.raises(FetchError, match=r"^GET http://a.test/x: no complete answer within "
+                                         r"intake.http.request_deadline \(30 s\)"):
+        f.get_json("http://a.test/x")
+    assert len(seen) == 1
+
+
+def test_a_delete_never_reads_the_answers_body() -> None:
+    f, _, _ = fetcher([reply(200, b"x" * 100)])  # over max_bytes (10): read, it would be refused
+    f.delete("http://a.test/s/1")
+
+
+def test_the_jitter_spans_the_upper_half_up_to_the_ceiling() -> None:
+    f, _, _ = fetcher([], HttpPolicy(backoff_base=8.0, backoff_max=8.0))
+    waits = [f.backoff(0) for _ in range(200)]
+    assert 4.0 <= min(waits) < 4.5 and 7.5 < max(waits) <= 8.0
