@@ -81,7 +81,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "intake/http.py": ("tests/intake/test_http.py", "tests/intake/test_mutation_http.py"),
     # the backends against scripted answers; pulls through them (test_pull.py, test_hostile_backend.py) are too
     # slow per mutant on the shared cores
-    **{f"intake/sources/{name}.py": ("tests/intake/test_mutation_sources.py", "tests/intake/test_source_settings.py")
+    **{f"intake/sources/{name}.py": ("tests/intake/test_mutation_sources.py", "tests/intake/test_source_settings.py",
+                                     "tests/intake/test_mutation_source_choice.py")
        for name in ("__init__", "base", "netlify", "formspree", "jsonapi")},
     "intake/sources/receiver.py": ("tests/intake/test_receiver.py", "tests/intake/test_mutation_sources.py",
                                    *SLOW_RECEIVER),
