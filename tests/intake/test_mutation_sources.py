@@ -533,3 +533,77 @@ def test_formspree_settings_of_the_wrong_type_name_their_key(key: str, value: ob
     f, _ = fetcher(lambda r: httpx.Response(200))
     with pytest.raises(ConfigError, match=f"^intake.formspree.{key}: "):
         formspree.build({"form_id": "abc", key: value}, f, ENV, NOW)
+
+
+def test_json_follows_a_configured_next_field() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/subs":
+            return httpx.Response(200, json={"submissions": [item(1)], "weiter": "/subs2", "next": "/falsch"})
+        return httpx.Response(200, json={"submissions": []})
+    source, seen = json_source(answer, next_field="weiter")
+    assert pages(source) == [["json-id1"], []] and str(seen[1].url) == "http://j.test/subs2"
+
+
+def test_json_names_a_loop_of_new_addresses_by_the_page_and_a_foreign_next_in_full() -> None:
+    source, _ = json_source(lambda r: httpx.Response(200, json={"submissions": [item(1)],
+                                                                "next": f"{r.url.path}x"}))
+    with pytest.raises(FetchError, match=r"^http://j.test/subs: http://j.test/subsxxx repeats only submissions"):
+        pages(source)
+    source, _ = json_source(lambda r: httpx.Response(200, json={"submissions": [item(1)], "next": "http://b.test/"}))
+    with pytest.raises(FetchError) as caught:
+        pages(source)
+    assert str(caught.value) == ("http://j.test/subs: the next page is on another host (http://b.test/); not followed, "
+                                 "the token goes only to the configured host")
+
+
+def test_json_without_a_list_under_either_usual_name_says_so() -> None:
+    source, _ = json_source(lambda r: httpx.Response(200, json={"submissions": {}, "foo": []}))
+    with pytest.raises(FetchError, match="no list of submissions"):
+        pages(source)
+
+
+def test_json_submissions_carry_source_date_problem_and_content_keys() -> None:
+    source, _ = json_source(lambda r: httpx.Response(200, json=[{"name": "a", "created_at": "gestern"},
+                                                                {"name": "b"}]))
+    (a, b), = list(source.pages())
+    assert (a.source, b.source) == ("json", "json") and a.key != b.key and len(a.problems) == 1
+
+
+@pytest.mark.parametrize("settings, key", [({"url": [1]}, "url"), ({"fields": "x"}, "fields"),
+                                           ({"fields": {"name": [1]}}, "fields.name"), ({"token_env": [1]}, "token_env"),
+                                           ({"items": [1]}, "items"), ({"id_field": [1]}, "id_field"),
+                                           ({"date_field": [1]}, "date_field"), ({"next_field": [1]}, "next_field")])
+def test_json_settings_of_the_wrong_type_name_their_key(settings: dict, key: str) -> None:
+    f, _ = fetcher(lambda r: httpx.Response(200))
+    with pytest.raises(ConfigError, match=f"^intake.json.{key}: "):
+        jsonapi.build({"url": "https://j.test", **settings}, f, ENV, NOW)
+
+
+def test_the_receiver_sends_token_and_agent_everywhere_and_keeps_date_problems() -> None:
+    rows = [rec(1), {**rec(2), "received_at": "gestern"}]
+    source, seen = receiver_source(lambda r: httpx.Response(200, json={"submissions": rows, "next": False}))
+    (a, b), = list(source.pages())
+    assert a.problems == () and len(b.problems) == 1
+    source.delete(a)
+    assert [(r.headers["authorization"], r.headers["user-agent"]) for r in seen] == [
+        ("Bearer tok", "zukunftsthemen-intake")] * 2
+
+
+def test_the_receiver_names_a_page_that_repeats_only_what_was_read() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        after = int(request.url.params["after"])
+        return httpx.Response(200, json={"submissions": [{**rec(1), "seq": after + 1}], "next": True})
+    source, _ = receiver_source(answer)
+    with pytest.raises(FetchError, match=r"^http://r.test/api/submissions: the page after 3 repeats only"):
+        pages(source)
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"url": None}, r"^intake.receiver.url: required for `pull`: the receiver's address, e.g. "
+                    r"https://kommentare.stadt.example$"),
+    ({"url": [1]}, r"^intake.receiver.url: expected a non-empty string"),
+    ({"token_env": [1]}, r"^intake.receiver.token_env: ")])
+def test_the_receiver_settings_name_their_key(settings: dict, message: str) -> None:
+    f, _ = fetcher(lambda r: httpx.Response(200))
+    with pytest.raises(ConfigError, match=message):
+        receiver.build({"url": "https://r.test", **settings}, f, ENV, NOW)
