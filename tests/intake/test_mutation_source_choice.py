@@ -37,6 +37,7 @@ def make(tmp_path: Path, source: str, settings: dict) -> object:
 def test_each_source_name_makes_its_backend_with_its_settings(tmp_path: Path, source: str) -> None:
     made = make(tmp_path, source, SETTINGS[source])
     assert isinstance(made, KINDS[source]) and made.now == NOW  # type: ignore[attr-defined]
+    assert isinstance(made.fetcher, Fetcher)  # type: ignore[attr-defined]
 
 
 def test_the_netlify_settings_reach_the_backend(tmp_path: Path) -> None:
