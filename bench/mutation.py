@@ -89,6 +89,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     "intake/spam.py": ("tests/intake/test_rules.py", "tests/intake/test_strength.py", "tests/intake/test_mutation_spam.py"),
     "sitegen/core/contract.py": ("tests/test_mutation_contract.py", "tests/test_contract.py", "--deselect",
                                  "tests/test_contract.py::test_the_benchmark_corpus_writes_comment_files_exactly_as_the_intake_does"),
+    "intake/notify.py": ("tests/intake/test_notify.py", "tests/intake/test_mutation_notify.py"),
+    "intake/review.py": ("tests/intake/test_review_tty.py", "tests/intake/test_cli.py"),
     "sitegen/output/paths.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
                                 "tests/test_mutation_output.py"),
     "sitegen/output/staging.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
