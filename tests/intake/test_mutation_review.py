@@ -76,3 +76,22 @@ def test_a_key_is_read_case_blind_and_blanks_are_skipped() -> None:
     presses = iter(["\r", "\n", "\t", " ", "X"])
     assert review.next_key(lambda: next(presses)) == "x"
     assert review.next_key(lambda: "") == "q"
+
+
+def test_repeated_decisions_add_up_and_a_decline_records_who_and_when(cli: Cli) -> None:
+    config, inbox, keys = setup(cli, 6)
+    tally, out = session(config, inbox, ["r", "r", "s", "s", "n", "n"])
+    assert tally == Counter(rejected=2, spam=2, skipped=2)
+    declined = inbox.get(keys[0])
+    assert (declined.status, declined.moderated_by, declined.moderated_at) == ("rejected", "Redaktion", NOW)
+
+
+def test_an_entry_decided_before_its_turn_is_passed_over_and_the_session_goes_on(cli: Cli) -> None:
+    config, inbox, keys = setup(cli, 3)
+
+    def decide_the_next() -> str:
+        inbox.put(inbox.get(keys[1]).with_changes(status="spam"))
+        return "n"
+
+    tally, out = session(config, inbox, [decide_the_next, "n"])
+    assert "── 2/3 " not in out and "── 3/3 " in out and tally == Counter(skipped=2)
