@@ -94,3 +94,21 @@ def test_a_mail_server_that_cannot_be_reached_is_a_warning() -> None:
                        password_env=None)
     problems = notify.send(notify.NotifyConfig(None, smtp), {"verkehr": 1}, {})
     assert len(problems) == 1 and problems[0].startswith("notice by e-mail not sent: ")
+
+
+def test_a_webhook_alone_is_a_notice_without_mail() -> None:
+    assert notify.parse({"webhook_env": "HOOK"}) == notify.NotifyConfig("HOOK", None)
+    with pytest.raises(ConfigError, match=r"^intake.notify.smtp.from: "):
+        notify.parse({"smtp": {**SMTP, "from": [1]}})
+
+
+def test_a_webhook_that_redirects_is_not_followed() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(302, headers={"Location": "https://elsewhere.example/"})
+
+    problems = notify.send(notify.NotifyConfig("HOOK"), {"verkehr": 1}, {"HOOK": "https://h.example/x"},
+                           httpx.MockTransport(answer))
+    assert problems == ["notice by webhook not sent: HTTPStatusError"] and len(seen) == 1
