@@ -112,3 +112,8 @@ def test_a_webhook_that_redirects_is_not_followed() -> None:
     problems = notify.send(notify.NotifyConfig("HOOK"), {"verkehr": 1}, {"HOOK": "https://h.example/x"},
                            httpx.MockTransport(answer))
     assert problems == ["notice by webhook not sent: HTTPStatusError"] and len(seen) == 1
+
+
+def test_smtp_settings_that_are_no_group_are_named() -> None:
+    with pytest.raises(ConfigError, match=r"^intake.notify.smtp: expected a mapping, got str$"):
+        notify.parse({"smtp": "mail.example"})
