@@ -186,7 +186,7 @@ class Fetcher:
                 response, body = self.send(call)
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 # Resets, timeouts, bodies cut short (RemoteProtocolError) and broken gzip are transient.
-                problem = f"{type(exc).__name__}: {exc or 'no detail'}"
+                problem = f"{type(exc).__name__}: {str(exc) or 'no detail'}"  # an exception object is always true
             else:
                 if response.status_code == 429:
                     wait = self.rate_limit_wait(response, attempt)

@@ -24,7 +24,10 @@ class Inbox:
 
     def ensure(self) -> None:
         """Create the inbox private to its owner (it holds e-mail and IP addresses); tighten an existing one."""
-        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except FileExistsError:  # a file or a dangling link in its place: said below in the editor's words
+            pass
         info = self.path.lstat()
         if not stat.S_ISDIR(info.st_mode):
             raise RunError(f"{self.path}: the inbox must be a folder, not a link or a file")
