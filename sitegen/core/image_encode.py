@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import io
 import math
+from typing import TYPE_CHECKING
 
 from .images import SQUARE, ImageInfo
+
+if TYPE_CHECKING:  # Pillow itself is imported when an image is encoded: a build without images never loads it
+    from PIL import Image
 
 JPEG = {"quality": 82, "optimize": True, "progressive": True}
 WEBP = {"quality": 80, "method": 4}

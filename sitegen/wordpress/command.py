@@ -16,7 +16,7 @@ from sitegen.core.contract import comment_yaml
 
 from .comments import Sorted, sort_comments
 from .plan import Options, Plan, make_plan
-from .report import REPORT_NAME, Report
+from .report import REPORT_NAME
 from .writing import put
 from .wxr import Comment, ExportError, read_export
 
