@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import errno
-import resource
-import signal
+import json
+import subprocess
+import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from sitetest import REPO
 from sitegen.output.paths import replace, write_file
 from sitegen.output.staging import discard_staging, staging
 
 
-@pytest.fixture
-def small_files() -> Iterator[int]:
-    """Files in this process may grow to 4 KiB only (a full disk without a full disk): writes past it fail EFBIG."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    before = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the process instead
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, hard))
-    try:
-        yield 4096
-    finally:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
-        signal.signal(signal.SIGXFSZ, before)
+# In a child process: a file size limit in pytest's own process would also fail pytest's writes to
+# its output when that is a file (CI logs to one), not only the write under test.
+LIMITED = """
+import errno, json, resource, signal, sys
+from pathlib import Path
+from sitegen.output.paths import replace
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the process instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))  # a full disk without a full disk: EFBIG past 4 KiB
+try:
+    replace(Path(sys.argv[1]), b"x" * 16384)
+except OSError as exc:
+    print(json.dumps([exc.errno, exc.strerror, exc.filename]))
+"""
 
 
 def test_a_full_disk_while_writing_a_page_names_the_page_and_the_cause() -> None:
@@ -34,12 +37,12 @@ def test_a_full_disk_while_writing_a_page_names_the_page_and_the_cause() -> None
         (errno.ENOSPC, "No space left on device", "/dev/full")
 
 
-def test_a_failed_replace_names_the_target_and_leaves_no_temp_file(tmp_path: Path, small_files: int) -> None:
+def test_a_failed_replace_names_the_target_and_leaves_no_temp_file(tmp_path: Path) -> None:
     target = tmp_path / "seite" / "index.html"
-    with pytest.raises(OSError) as caught:
-        replace(target, b"x" * (small_files * 4))
-    assert (caught.value.errno, caught.value.filename) == (errno.EFBIG, str(target))
-    assert caught.value.strerror == "File too large"
+    done = subprocess.run([sys.executable, "-c", LIMITED, str(target)], capture_output=True, text=True,
+                          timeout=60, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [errno.EFBIG, "File too large", str(target)]
     assert list(target.parent.iterdir()) == []  # neither the page nor a half-written temp file
 
 
