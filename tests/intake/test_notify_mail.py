@@ -127,8 +127,13 @@ def test_the_login_is_the_user_and_password_the_named_variables_hold(peer: int, 
 
 def test_a_login_without_a_password_variable_sends_an_empty_password(peer: int) -> None:
     config = notify.Smtp(**{**smtp(peer).__dict__, "password_env": None})
-    notify.mail(config, "x", ENV)
+    notify.mail(config, "x", {**ENV, "XXXX": "not-this"})
     assert AuthPeer.credentials == [("PLAIN", "intake-bot", "")]
+
+
+def test_a_login_variable_that_is_not_set_logs_in_as_nobody_not_as_a_made_up_user(peer: int) -> None:
+    notify.mail(smtp(peer), "x", {"SMTP_PASSWORD": "geheim: 42"})
+    assert AuthPeer.credentials == [("PLAIN", "", "geheim: 42")]
 
 
 def test_send_hands_the_environment_to_the_mail_login(peer: int) -> None:
