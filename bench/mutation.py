@@ -98,7 +98,8 @@ MODULES: dict[str, tuple[str, ...]] = {
     # issue 16's browser review: its guard over real sockets, the CLI's undo; the browser tests (chromium) are too
     # slow per mutant, and the review command's own test starts a fresh `python` in the copy
     **{module: ("tests/intake/test_undo.py", "tests/intake/test_review_web_guard.py",
-                "tests/intake/test_mutation_web_actions.py", "tests/intake/test_mutation_undo.py", *WEB_COMMAND)
+                "tests/intake/test_mutation_web_actions.py", "tests/intake/test_mutation_undo.py",
+                "tests/intake/test_mutation_web_guard.py", *WEB_COMMAND)
        for module in ("intake/undo.py", "intake/web/guard.py", "intake/web/actions.py")},
     "sitegen/output/paths.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
                                 "tests/test_mutation_output.py"),
