@@ -4,6 +4,7 @@ outcomes and what undo takes back. The gaps a mutation run (bench/mutation.py) f
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from intake import publish
 from intake.config import IntakeConfig
@@ -143,3 +144,49 @@ def test_a_reply_to_nothing_published_and_a_refused_decision_say_why(cli: Cli) -
     assert out.kind == "error" and out.text.startswith("Nicht möglich, es wurde nichts geändert. Grund: ")
     missing = actions.decide(config, inbox, {"action": "spam", "key": "netlify-none", "digest": ""}, WHO)
     assert missing.kind == "error" and missing.text.startswith("Nicht möglich, es wurde nichts geändert. Grund: ")
+
+
+def test_a_form_missing_its_key_digest_or_reason(cli: Cli) -> None:
+    config, inbox = setup(cli, submission(1), submission(2))
+    out = actions.decide(config, inbox, {"action": "spam", "digest": ""}, WHO)
+    assert out.text == "Nicht möglich, es wurde nichts geändert. Grund: '' is not a valid inbox key"
+    no_digest = {"action": "approved", "key": key(1)}  # a page that sent no digest has not shown the entry
+    assert actions.decide(config, inbox, no_digest, WHO).text.startswith("Dieser Beitrag wurde inzwischen")
+    assert inbox.get(key(1)).status == "pending"
+    shown = form(inbox, 2, "rejected")
+    assert actions.decide(config, inbox, shown, WHO).kind == "ok" and inbox.get(key(2)).reason is None
+
+
+def test_the_digest_of_any_text_is_ascii_json(cli: Cli) -> None:
+    _, inbox = setup(cli, submission(1, name="Jörg Müller", body="Grüße 🚲 und \u202e"))
+    assert len(actions.digest(inbox.get(key(1)))) == 20
+
+
+def test_a_status_without_german_name_is_shown_as_it_is(cli: Cli) -> None:
+    _, inbox = setup(cli, submission(1))
+    said = actions.refusal(inbox.get(key(1)).with_changes(status="archived"), "pending", None)
+    assert said is not None and "(jetzt: archived)." in said
+
+
+def test_a_reply_records_role_name_and_editor_or_the_default_name(cli: Cli) -> None:
+    config, inbox = setup(cli, submission(1))
+    actions.decide(config, inbox, form(inbox, 1, "approved"), WHO)
+    named = actions.reply(config, inbox, {"parent": key(1), "text": "Danke!", "role": "themenpate",
+                                          "name": " Frau Pate "}, WHO)
+    plain = actions.reply(config, inbox, {"parent": key(1), "text": "Noch etwas.", "role": "stadt"}, WHO)
+    folder = cli.root / "content" / "kommentare" / "verkehr"
+    first = yaml.safe_load((folder / f"{named.last[0]}.yaml").read_text(encoding="utf-8"))  # type: ignore[index]
+    second = yaml.safe_load((folder / f"{plain.last[0]}.yaml").read_text(encoding="utf-8"))  # type: ignore[index]
+    assert (first["official"], first["name"], first["moderated_by"]) == ("themenpate", "Frau Pate", "Redaktion Web")
+    assert (second["official"], second["name"]) == ("stadt", publish.official_name(config, "stadt", "verkehr"))
+
+
+def test_a_reply_form_missing_its_parent_or_text_publishes_nothing(cli: Cli) -> None:
+    config, inbox = setup(cli, submission(1))
+    actions.decide(config, inbox, form(inbox, 1, "approved"), WHO)
+    no_parent = actions.reply(config, inbox, {"text": "x", "role": "stadt"}, WHO)
+    assert no_parent.text == ("Nicht möglich, es wurde nichts geändert. Grund: : no published comment with this id"
+                              " (approve it first)")
+    no_text = actions.reply(config, inbox, {"parent": key(1), "role": "stadt"}, WHO)
+    assert no_text.kind == "error" and "Grund: reply text must be" in no_text.text
+    assert [p.name for p in (cli.root / "content" / "kommentare" / "verkehr").glob("*.yaml")] == [f"{key(1)}.yaml"]
