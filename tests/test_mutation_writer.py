@@ -37,3 +37,18 @@ def test_a_staged_build_reports_what_it_removed_and_records_only_what_it_made(tm
     report = staged_build(out, {"a.html": b"A", "new/n.html": b"n"})
     assert report == Report(("a.html", "new/n.html"), 0, ())
     assert read_manifest(out) == {"a.html", "new/n.html"} and (out / "new" / "n.html").read_bytes() == b"n"
+
+
+def test_adopting_without_staging_makes_nested_folders_and_reuses_existing_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write([("old/x/keep.html", b"k")], out)
+    made = tmp_path / "made"
+    made.mkdir()
+    writer = Writer(out)
+    for rel in ("new/deep/er/a.html", "new/deep/er/b.html", "old/x/c.html", "old/x/keep.html"):
+        (made / rel.replace("/", "_")).write_bytes(rel.encode())
+        writer.adopt(rel, made / rel.replace("/", "_"))
+    report = writer.finish()
+    assert report.written == ("new/deep/er/a.html", "new/deep/er/b.html", "old/x/c.html", "old/x/keep.html")
+    assert (out / "new" / "deep" / "er" / "b.html").read_bytes() == b"new/deep/er/b.html"
+    assert read_manifest(out) == set(report.written)
