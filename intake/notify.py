@@ -97,6 +97,8 @@ def send(config: NotifyConfig, waiting: Mapping[str, int], env: Mapping[str, str
     if config.smtp:
         try:
             mail(config.smtp, text_, env)
+        except UnicodeError:  # smtplib sends AUTH as ASCII; the error would show a character of the password
+            problems.append("notice by e-mail not sent: the SMTP host or login holds a character other than ASCII")
         except (OSError, smtplib.SMTPException) as exc:
             problems.append(f"notice by e-mail not sent: {exc}")
     return problems
