@@ -131,9 +131,7 @@ class Writer:
         before = read_manifest(self.out)
         if self._stage:
             return self._switch(before)
-        if self._moves and not self.seen <= before:  # killed while moving, the next build must still
-            record_manifest(self.out, before | self.seen)  # know every file this one made
-        self._move()
+        # without staging, put and adopt wrote each file at once: nothing is left to move
         removed = remove_stale(self.out, before - self.seen, self._touch)
         record_manifest(self.out, self.seen)
         return Report(tuple(sorted(self.written)), self.unchanged, tuple(removed))
