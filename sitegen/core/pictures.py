@@ -51,12 +51,22 @@ class Images:
         self.infos = infos or {}
         self.url = url  # urls.url_for with the site's prefix
         self.asked: set[tuple[str, str | None]] = set()
+        # infos never change in an Images: each picture is worked out once, not once per page (the
+        # variants' names are hashes: a tenth of a topic page's rendering time before this)
+        self._made: dict[tuple[str, str, str | None], Picture | None] = {}
+        self._tags: dict[tuple, Markup] = {}
 
     def picture(self, src: str | None, use: str, crop: str | None = None) -> Picture | None:
         """The picture of src as shown for use; None if src is no raster image of /dateien/ Pillow can read."""
         if not src:
             return None
         self.asked.add((src, crop))
+        key = (src, use, crop)
+        if key not in self._made:
+            self._made[key] = self._picture(src, use, crop)
+        return self._made[key]
+
+    def _picture(self, src: str, use: str, crop: str | None) -> Picture | None:
         info = self.infos.get(src)
         if info is None or info.problem:
             return None
@@ -69,6 +79,17 @@ class Images:
     def img(self, src: str, alt: str, use: str, lazy: bool = True, crop: str | None = None,
             cls: str | None = None) -> Markup:
         """The whole `<img>` tag (escaped here: alt may be an editor's); the file as it is if it has no variants."""
+        if alt:  # an editor's alt text: mostly one page's own
+            return self._img(src, alt, use, lazy, crop, cls)
+        key = (src, use, lazy, crop, cls)  # decoration (the cards, the logo): the same tag on many pages
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = self._img(src, alt, use, lazy, crop, cls)
+        else:
+            self.asked.add((src, crop))
+        return tag
+
+    def _img(self, src: str, alt: str, use: str, lazy: bool, crop: str | None, cls: str | None) -> Markup:
         pic = self.picture(src, use, crop)
         attrs = [("class", cls)] if cls else []
         if pic is None:
