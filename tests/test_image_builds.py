@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,7 +18,7 @@ from sitegen import Tuning, build
 from sitegen.check import run_check
 from sitegen.core import images as imaging
 from sitegen.engine import media
-from sitetest import TODAY, read_tree
+from sitetest import REPO, TODAY, read_tree
 
 
 def page(out: Path, rel: str) -> BeautifulSoup:
@@ -100,6 +101,48 @@ def test_an_edited_image_is_encoded_once_and_remakes_exactly_the_pages_that_show
     cold = tmp_path / "cold"
     build(site_root, cold, today=TODAY, tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(cold)
+
+
+def test_a_template_edit_rebuilds_every_page_but_resizes_no_image(site_root: Path, tmp_path: Path,
+                                                                    encodes: list[str]) -> None:
+    """The cache is thrown away when a template changes, except what the images need: they
+    depend on the image code and Pillow only, and a photo takes longer than a hundred pages."""
+    out = tmp_path / "out"
+    shutil.copytree(REPO / "templates", site_root / "templates")  # the fixture uses the repo's theme
+    build(site_root, out, today=TODAY)
+    template = site_root / "templates" / "topic.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("</article>", "<!-- neu --></article>", 1),
+                        encoding="utf-8")
+    encodes.clear()
+    report = build(site_root, out, today=TODAY)
+    assert encodes == []
+    assert "themen/mobilitaet/index.html" in report.written  # the rest of the cache was not trusted
+    cold = tmp_path / "cold"
+    build(site_root, cold, today=TODAY, tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(cold)
+
+
+def test_images_made_by_other_image_code_are_made_again(site_root: Path, tmp_path: Path, encodes: list[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.engine import deps
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    encodes.clear()
+    monkeypatch.setattr(deps, "media_version", lambda: "another Pillow")
+    build(site_root, out, today=TODAY)
+    assert "probe /dateien/strasse.jpg" in encodes and "encode /dateien/strasse.jpg" in encodes
+
+
+def test_an_old_or_damaged_cache_file_gives_a_cold_build(site_root: Path, tmp_path: Path, encodes: list[str]) -> None:
+    from sitegen.engine import cache as caching
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    file = caching._file(site_root.resolve(), out)
+    for damage in (b"", b"not a pickle", file.read_bytes()[:200]):
+        file.write_bytes(damage)
+        encodes.clear()
+        assert build(site_root, out, today=TODAY).written == ()  # the same bytes: nothing to write
+        assert "encode /dateien/strasse.jpg" in encodes
 
 
 def test_an_edited_portrait_remakes_both_pages_that_show_it(site_root: Path, tmp_path: Path) -> None:

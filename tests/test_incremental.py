@@ -6,6 +6,7 @@ import random
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -381,24 +382,32 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
 
 
+def saved_cache(file: Path) -> Any:
+    """The cache a build saved: the file's third pickle, after the header and the media entries."""
+    import pickle
+    with open(file, "rb") as f:
+        pickle.load(f)
+        pickle.load(f)
+        return pickle.load(f)
+
+
 def test_a_topic_read_again_unchanged_keeps_what_the_other_pages_saw(site_root: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """meta is a digest of the pickled record: the same values must give the same bytes in a worker
     and in the parent, or a body edit would render every other page again."""
     import os
-    import pickle
     from sitegen.engine import cache as caching
     from sitegen.engine import worker
 
     out = tmp_path / "out"
     monkeypatch.setattr(worker, "SERIAL_BELOW", 1)
     build(site_root, out, today=TODAY, tuning=Tuning(jobs=2))  # records made in workers
-    before = pickle.loads(caching._file(site_root, out).read_bytes())
+    before = saved_cache(caching._file(site_root, out))
     later = os.stat(site_root).st_mtime_ns + 10_000_000_000
     for path in topics(site_root):  # every topic read again, its values unchanged
         os.utime(path, ns=(later, later))
     build(site_root, out, today=TODAY, tuning=Tuning(jobs=1))  # records made here
-    after = pickle.loads(caching._file(site_root, out).read_bytes())
+    after = saved_cache(caching._file(site_root, out))
     assert [e.key for e in after.topics.values()] != [e.key for e in before.topics.values()]
     assert {s: e.meta for s, e in after.topics.items()} == {s: e.meta for s, e in before.topics.items()}
     assert after.others_key == before.others_key

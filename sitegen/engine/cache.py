@@ -1,12 +1,18 @@
 """The persistent build cache: what each output was made from, so unchanged work is skipped.
 
 It lives in ROOT/.cache/sitegen/ (git-ignored), is safe to delete, and is thrown away whole when
-the code, the libraries, the templates or the static files change. Correctness never depends on
-it: a missing or unreadable cache only makes the next build a cold one.
+the code, the libraries, the templates or the static files change, except what the images need
+(`media`: each image probed, each variant written), which depends only on the image code and
+Pillow, so a template edit does not resize every photo again. Correctness never depends on it: a
+missing or unreadable cache only makes the next build a cold one.
+
+The file holds three pickles: a header (the versions), the media entries, the rest. A build of
+other code reads the header and stops there, instead of unpickling megabytes it throws away.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import pickle
@@ -60,18 +66,33 @@ class Cache:
     others_key: str = ""  # deps.other_pages of the pages that are not topic pages
     others_paths: tuple[str, ...] = ()  # and their output paths
     started_ns: int = 0  # when the build that wrote this cache began (see scan.settled)
+    media_version: str = ""  # deps.media_version: what the media entries were made with
+    media: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # engine.media's entries
 
     @classmethod
-    def load(cls, root: Path, out: Path, version: str) -> "Cache":
-        """The cache of the last build into out, or an empty one if missing, unreadable or from other code."""
+    def load(cls, root: Path, out: Path, version: str, media_version: str = "") -> "Cache":
+        """The cache of the last build into out; if it is missing, unreadable or from other code, an
+        empty one, which keeps the media entries if they were made by the same image code."""
+        media: dict[str, tuple[Any, Any]] = {}
+        started = 0
         try:
             with open(_file(root, out), "rb") as f:
-                cache = pickle.load(f)
-            if isinstance(cache, cls) and cache.version == version:
-                return cache
+                head = pickle.load(f)
+                if not (isinstance(head, tuple) and len(head) == 3 and isinstance(head[2], int)):
+                    raise ValueError("not a cache of this format")
+                if head[1] == media_version:
+                    media, started = pickle.load(f), head[2]
+                    if head[0] != version:
+                        raise ValueError("a cache of other code")
+                    cache = pickle.load(f)
+                    if isinstance(cache, cls) and isinstance(media, dict):
+                        cache.media = media
+                        return cache
         except Exception:  # any damage to the cache means only a cold build  # noqa: BLE001
             pass
-        return cls(version)
+        if not isinstance(media, dict):
+            media = {}
+        return cls(version, media_version=media_version, media=media, started_ns=started if media else 0)
 
     def save(self, root: Path, out: Path) -> None:
         """Write atomically (a crash leaves the old cache or none); a cache that cannot be written is skipped."""
@@ -80,7 +101,9 @@ class Cache:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # saves may overlap
             with open(tmp, "wb") as f:
-                pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.version, self.media_version, self.started_ns), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.media, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(dataclasses.replace(self, media={}), f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, target)
             _prune(target.parent, keep=KEEP)
         except OSError:

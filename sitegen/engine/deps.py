@@ -4,7 +4,8 @@ A new input to a page is added here and nowhere else. Everything the build reuse
 build is reused because one of these keys came out equal:
 
 - `version`: the code, the libraries, Python, the templates, the static files. Any change
-  throws the whole cache away.
+  throws the whole cache away, but for the images' entries, kept while `media_version` (Python,
+  Pillow, the image code) is the same.
 - `theme`: what every page shows of the others (site.yaml, the navigation, the footer pages)
   and whether drafts are shown.
 - `TopicInputs.key`: a topic page and its comment feed (the theme, the topic file, its comment
@@ -51,6 +52,12 @@ def version(templates: Path, static_files: dict[str, bytes]) -> str:
     theme_files = [(p.relative_to(templates).as_posix(), p.read_bytes())
                    for p in sorted(p for p in templates.rglob("*") if p.is_file())]
     return digest(sys.version, libs, code, theme_files, sorted(static_files.items()))
+
+
+def media_version() -> str:
+    """What the images' cache entries depend on: Python, Pillow and the image code, not the theme."""
+    code = [(p.name, p.read_bytes()) for p in (CODE / "core" / "images.py", CODE / "core" / "image_encode.py")]
+    return digest(sys.version, _installed("PIL"), code)
 
 
 def _installed(module: str) -> tuple[str, int, int, int]:

@@ -2,7 +2,8 @@
 
 Image work is cached by content: an image is probed again only when its file's signature changed,
 and a variant (named after its source's hash and the recipe) is encoded only when the last build
-did not write it or it is gone from the output. A warm build does no image work at all.
+did not write it or it is gone from the output. A warm build does no image work at all, and nor
+does one after a template edit: these entries live in the cache's `media`, kept across such changes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..core.readers import signature
 from .scan import settled
 from ..output.writer import Writer
 
-PROBED = "image:"  # cache.files keys of probed images: "image:/dateien/a.jpg" -> (signature, ImageInfo)
+PROBED = "image:"  # cache.media keys of probed images: "image:/dateien/a.jpg" -> (signature, ImageInfo)
 VARIANT = "variant:"  # and of variants written: "variant:dateien/a-480w.<hash>.jpg" -> (source digest, None)
 
 
@@ -27,9 +28,9 @@ def image_index(folder: Path, caches: caching.Caches) -> dict[str, imaging.Image
     infos = {}
     for src, path in imaging.raster_files(folder):
         sig = settled(path, signature(path.stat()), caches.racy)
-        old = caches.last.files.get(PROBED + src)
+        old = caches.last.media.get(PROBED + src)
         info = old[1] if old and old[0] == sig else imaging.probe(src, path.read_bytes())
-        caches.fresh.files[PROBED + src] = (sig, info)
+        caches.fresh.media[PROBED + src] = (sig, info)
         infos[src] = info
     return infos
 
@@ -83,16 +84,16 @@ def variants(folder: Path, infos: dict[str, imaging.ImageInfo], crops: Iterable[
             for rel, data in encoded or encode(info, (folder.parent / src.lstrip("/")).read_bytes(), crop):
                 writer.put(rel, data)
         for rel in rels:
-            caches.fresh.files[VARIANT + rel] = (info.digest, None)
+            caches.fresh.media[VARIANT + rel] = (info.digest, None)
 
 
 def _kept(info: imaging.ImageInfo, crop: str | None, caches: caching.Caches, out: Path) -> bool:
     """Whether the last build wrote every variant of info (names carry the source's hash) and out still has it."""
-    return all(caches.last.files.get(VARIANT + path.lstrip("/")) == (info.digest, None)
+    return all(caches.last.media.get(VARIANT + path.lstrip("/")) == (info.digest, None)
                and (out / path.lstrip("/")).is_file() for path, _, _ in info.variants(crop))
 
 
 def image_problems(fresh: caching.Cache) -> list[str]:
     """The build's warnings about images (unreadable, too large), from what this build probed."""
-    return imaging.problems({key[len(PROBED):]: record[1] for key, record in fresh.files.items()
+    return imaging.problems({key[len(PROBED):]: record[1] for key, record in fresh.media.items()
                              if key.startswith(PROBED)})

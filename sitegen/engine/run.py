@@ -26,6 +26,7 @@ from ..output.switch import recover
 from ..output.staging import discard_staging, new_folder, staging
 from ..output.writer import Report, Writer
 from . import cache as caching
+from . import deps
 from . import speedups
 from ..core.published_files import odd_names
 from .media import image_problems
@@ -123,11 +124,11 @@ class BuildRun:
                 and session.disk == caching.stamp(root, out):  # else another build changed out/ meanwhile
             last = session.cache
         elif self.options.tuning.cache:
-            last = caching.Cache.load(root, out, version)
+            last = caching.Cache.load(root, out, version, deps.media_version())
         else:
             last = caching.Cache(version)
-        fresh = caching.Cache(version, started_ns=time.time_ns())
-        self.caches = caching.Caches(last, fresh, last.started_ns - RACY_NS if last.topics else None)
+        fresh = caching.Cache(version, started_ns=time.time_ns(), media_version=deps.media_version())
+        self.caches = caching.Caches(last, fresh, last.started_ns - RACY_NS if last.started_ns else None)
         self.trust_out = session is not None and session.cache is last and not self.fresh_out
         return self.caches
 
