@@ -48,6 +48,30 @@ def test_every_kind_of_image_has_srcset_sizes_and_its_size(site_root: Path, tmp_
     assert (out / "dateien/strasse.jpg").read_bytes() == (site_root / "content/dateien/strasse.jpg").read_bytes()
 
 
+def test_images_in_event_and_page_bodies_get_variants_and_follow_an_edited_image(site_root: Path,
+                                                                                tmp_path: Path) -> None:
+    """An editor may put a photo into an event's or a page's text as into a topic's."""
+    for rel in ("content/termine/forum.md", "content/seiten/leichte-sprache.md"):
+        path = site_root / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n![Der Saal](/dateien/strasse.jpg)\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    pages = ("termine/forum/index.html", "leichte-sprache/index.html")
+    for rel in pages:
+        img = page(out, rel).select_one("main img[alt='Der Saal']")
+        assert img is not None, rel
+        assert (img["width"], img["height"], img["loading"]) == ("1600", "900", "lazy") and img["sizes"], rel
+        assert img["srcset"].count("w,") == 2 and all((out / c.split(" ")[0].lstrip("/")).is_file()
+                                                       for c in img["srcset"].split(", ")), rel
+    (site_root / "content/dateien/strasse.jpg").write_bytes(f.jpeg(f.photo(1200, 900, seed=8)))
+    written = set(build(site_root, out, today=TODAY).written)
+    assert set(pages) <= written
+    assert page(out, pages[0]).select_one("main img[alt='Der Saal']")["width"] == "1200"
+    cold = tmp_path / "cold"
+    build(site_root, cold, today=TODAY, tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(cold)
+
+
 def test_published_variants_carry_no_gps_or_camera_data(site_root: Path, tmp_path: Path) -> None:
     """Privacy: the fixture's portrait has a GPS position in its EXIF; no variant of it does."""
     out = tmp_path / "out"
