@@ -218,6 +218,20 @@ def test_check_warns_about_large_and_too_narrow_images(site_root: Path, tmp_path
     assert re.search(r"content/dateien/plan.png: \d\.\d MB is large for the web", text)
 
 
+def test_a_wide_logo_is_sized_and_checked_by_its_shape(site_root: Path, tmp_path: Path) -> None:
+    """The logo is shown 2.75rem high: a 3:1 logo is 8.25rem wide, and check wants it sharp at that width."""
+    (site_root / "content/dateien/logo.png").write_bytes(f.transparent_png(120, 40))
+    config = site_root / "content/site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("/dateien/logo.svg", "/dateien/logo.png"),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY, tuning=Tuning(cache=False))
+    assert page(out, "index.html").select_one("img.logo")["sizes"] == "8.25rem"
+    stream = io.StringIO()
+    run_check(site_root, today=TODAY, vnu=False, stream=stream)
+    assert "content/dateien/logo.png: 120 px wide, but content/site.yaml shows it 132 px wide" in stream.getvalue()
+
+
 def test_a_raster_logo_and_an_odd_file_name_get_variants_too(site_root: Path, tmp_path: Path) -> None:
     dateien = site_root / "content/dateien"
     (dateien / "logo.png").write_bytes(f.transparent_png(300, 200))
@@ -233,6 +247,7 @@ def test_a_raster_logo_and_an_odd_file_name_get_variants_too(site_root: Path, tm
     start = page(out, "index.html")
     logo = start.select_one("img.logo")
     assert (logo["width"], logo["height"], logo.get("loading")) == ("300", "200", None) and "-300w." in logo["src"]
+    assert logo["sizes"] == "4.12rem"  # 2.75rem high, 3:2
     card = start.select_one("img.card-image")
     candidates = [c.split(" ") for c in card["srcset"].split(", ")]
     assert [w for _, w in candidates] == ["480w", "960w", "1000w"]  # the name's space and comma are quoted

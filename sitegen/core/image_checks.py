@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .images import ImageInfo, problems
 from .model import Site
-from .pictures import USES
+from .pictures import shown_px
 
 
 def image_warnings(infos: dict[str, ImageInfo], site: Site) -> list[str]:
@@ -14,8 +14,12 @@ def image_warnings(infos: dict[str, ImageInfo], site: Site) -> list[str]:
     shown: dict[tuple[str, str | None], tuple[int, str]] = {}
 
     def show(src: str | None, crop: str | None, use: str, where: str) -> None:
-        if src and USES[use][1] > shown.get((src, crop), (0, ""))[0]:
-            shown[(src, crop)] = (USES[use][1], where)
+        info = infos.get(src or "")
+        if info is None or info.problem:
+            return
+        width = shown_px(use, info, crop)
+        if width > shown.get((src, crop), (0, ""))[0]:
+            shown[(src, crop)] = (width, where)
 
     for topic in site.topics:  # its image is its card's too: the lead's width is the wider
         show(topic.image.src if topic.image else None, None, "lead", topic.source)
@@ -24,8 +28,8 @@ def image_warnings(infos: dict[str, ImageInfo], site: Site) -> list[str]:
     show((site.config.get("brand") or {}).get("logo"), None, "logo", "content/site.yaml")
     found = problems(infos)
     for (src, crop), (width, where) in sorted(shown.items(), key=lambda item: (item[0][0], item[0][1] or "")):
-        info = infos.get(src)
-        if info is not None and not info.problem and info.side(crop)[0] < width:
+        info = infos[src]
+        if info.side(crop)[0] < width:
             found.append(f"content{src}: {info.side(crop)[0]} px wide, but {where} shows it {width} px wide; "
                          f"upload it at least {width * 2} px wide (sharp on high-resolution screens too)")
     return found

@@ -8,6 +8,7 @@ and the width `check` expects the upload to have at least. Every image asked for
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -28,6 +29,9 @@ USES = {
     "portrait": ("10rem", 160),
     "logo": ("2.75rem", 44),
 }
+# uses shown at a fixed height (rem), as wide as their shape makes them: the sizes attribute and the
+# width check scale with the image's aspect ratio (a 3:1 logo is shown 8.25rem wide, not 2.75rem)
+HEIGHT_BOUND = {"logo": 2.75}
 _IMG = re.compile(r"<img\b[^>]*>")
 _SRC = re.compile(r"""\ssrc="(/dateien/[^"]+)\"""")
 
@@ -42,6 +46,15 @@ class Picture:
     sizes: str
     width: int
     height: int
+
+
+def shown_px(use: str, info: ImageInfo, crop: str | None) -> int:
+    """The widest a page shows the image for use, in CSS px at 1x (`check` wants twice that)."""
+    widest = USES[use][1]
+    if use in HEIGHT_BOUND:
+        width, height = info.side(crop)
+        return math.ceil(widest * width / height)
+    return widest
 
 
 class Images:
@@ -74,7 +87,10 @@ class Images:
         variants = [(quote(path), w, h) for path, w, h in info.variants(crop)]
         srcset = ", ".join(f"{self.url(path)} {w}w" for path, w, _ in variants)
         path, width, height = variants[-1]
-        return Picture(self.url(path), path, srcset, USES[use][0], width, height)
+        sizes = USES[use][0]
+        if use in HEIGHT_BOUND:
+            sizes = f"{round(HEIGHT_BOUND[use] * width / height, 2):g}rem"
+        return Picture(self.url(path), path, srcset, sizes, width, height)
 
     def img(self, src: str, alt: str, use: str, lazy: bool = True, crop: str | None = None,
             cls: str | None = None) -> Markup:
