@@ -49,7 +49,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     staged: dict[str, str | None] = {}
     for done in run(ctx, build.options.tuning.jobs, lambda: meanwhile(build, shared)):
         build.problems.errors.extend(done.errors)
-        if done.listing is not None:
+        if done.listing is not None and build.session is not None:  # only the preview's next build needs it
             listings[done.slug] = done.listing
         if done.entry:
             caches.fresh.topics[done.slug] = done.entry
