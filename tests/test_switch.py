@@ -125,3 +125,37 @@ def test_the_next_build_completes_a_switch_even_if_it_fails(site_root: Path, tmp
     with pytest.raises(BuildError, match="kaputt.md"):
         build(site_root, out, today=TODAY)
     assert read_tree(out) == new
+
+
+def test_an_edit_that_keeps_the_set_of_files_journals_no_manifest_and_recovers(
+        site_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most edits change a page, not which pages there are: the journal then leaves the manifest out
+    (the preview wrote 22,000 paths per keystroke at 10k topics), and a switch killed after its
+    journal is still completed with the manifest as it was."""
+    import json
+    from sitegen.output import writer as writing
+    from sitegen.output.paths import MANIFEST
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    manifest = (out / MANIFEST).read_bytes()
+    topic = site_root / "content" / "themen" / "mobilitaet.md"
+    topic.write_text(topic.read_text(encoding="utf-8") + "\nEin neuer Absatz.\n", encoding="utf-8")
+    journals = []
+
+    def killed(out_: Path, stage: Path, plan: object, inside: object = None) -> list[str]:
+        journals.append(json.loads((stage / JOURNAL).read_text(encoding="utf-8")))
+        # as a SIGKILL would leave it (the build's own cleanup after an exception removes its folder)
+        shutil.copytree(stage, stage.with_name(stage.name + "-killed"))
+        raise KeyboardInterrupt  # the build dies right after its journal, before any move
+
+    monkeypatch.setattr(writing, "carry_out", killed)
+    with pytest.raises(KeyboardInterrupt):
+        build(site_root, out, today=TODAY)
+    monkeypatch.undo()
+    assert journals and journals[0]["manifest"] is None
+    assert {rel for _, rel in journals[0]["moves"]} >= {"themen/mobilitaet/index.html"}
+    assert journaled(out) and repair(site_root, out)
+    assert (out / MANIFEST).read_bytes() == manifest
+    assert "Ein neuer Absatz." in (out / "themen/mobilitaet/index.html").read_text(encoding="utf-8")
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(tmp_path / "cold")

@@ -31,11 +31,12 @@ JOURNAL = "journal.json"
 @dataclass(frozen=True)
 class Plan:
     """What a switch does, in order: moves (staged file's name in the staging folder, page path),
-    stale pages removed, then the manifest written."""
+    stale pages removed, then the manifest written (None: it lists the same files as before, as
+    after most edits: the journal then stays small, not tens of thousands of paths per build)."""
 
     moves: tuple[tuple[str, str], ...]
     stale: tuple[str, ...]
-    manifest: tuple[str, ...]
+    manifest: tuple[str, ...] | None
 
 
 def commit(stage: Path, plan: Plan) -> None:
@@ -66,7 +67,8 @@ def carry_out(out: Path, stage: Path, plan: Plan, inside: dict[str, bool] | None
             made.add(target.parent)
         os.replace(staged, target)
     removed = remove_stale(out, set(plan.stale))
-    record_manifest(out, plan.manifest)
+    if plan.manifest is not None:
+        record_manifest(out, plan.manifest)
     return removed
 
 
@@ -92,8 +94,9 @@ def _journal(stage: Path) -> Plan | None:
     """The journal a staging folder holds, or None (none yet: the switch had not begun)."""
     try:
         data = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
+        manifest = data["manifest"]
         return Plan(tuple((str(n), str(r)) for n, r in data["moves"]), tuple(map(str, data["stale"])),
-                    tuple(map(str, data["manifest"])))
+                    None if manifest is None else tuple(map(str, manifest)))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:  # written by rename: damage is not ours

@@ -145,7 +145,7 @@ class Writer:
             return Report((), self.unchanged, ())
         self._touch()  # the cache goes before the journal: after a kill it must not vouch for old pages
         moves = tuple((os.path.relpath(staged, self._stage), rel) for rel, staged, _ in self._moves)
-        plan = Plan(moves, stale, tuple(sorted(self.seen)))
+        plan = Plan(moves, stale, tuple(sorted(self.seen)) if self.seen != before else None)
         commit(self._stage, plan)  # from here on, a kill is completed by the next build (not undone)
         if self._moves and not self.seen <= before:  # and a build that cannot complete it still removes
             record_manifest(self.out, before | self.seen)  # every page this one may have put in place
