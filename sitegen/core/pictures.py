@@ -68,6 +68,7 @@ class Images:
         # variants' names are hashes: a tenth of a topic page's rendering time before this)
         self._made: dict[tuple[str, str, str | None], Picture | None] = {}
         self._tags: dict[tuple, Markup] = {}
+        self._keys: dict[tuple, tuple] = {}
 
     def picture(self, src: str | None, use: str, crop: str | None = None) -> Picture | None:
         """The picture of src as shown for use; None if src is no raster image of /dateien/ Pillow can read."""
@@ -146,7 +147,10 @@ class Images:
 
     def key_of(self, asked: tuple[tuple[str, str | None], ...]) -> tuple:
         """What a page that asked for these images was made from of them (in the engine's keys)."""
-        return tuple((src, crop, self._info_key(src)) for src, crop in asked)
+        key = self._keys.get(asked)
+        if key is None:  # asked for by one topic page after another: a few different ones per site
+            key = self._keys[asked] = tuple((src, crop, self._info_key(src)) for src, crop in asked)
+        return key
 
     def _info_key(self, src: str) -> tuple | None:
         info = self.infos.get(src)
