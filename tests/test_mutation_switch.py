@@ -141,8 +141,8 @@ def test_carrying_out_moves_into_new_and_old_folders_removes_stale_and_records(t
     (out / "alt" / "weg.html").write_text("old")
     (out / "neu").mkdir()
     stage = staged(out, {"0.put": b"A", "1.put": b"B", "2.put": b"C"})
-    plan = Plan(moves=(("0.put", "neu/a.html"), ("1.put", "tief/x/b.html"), ("2.put", "tief/x/c.html"),
-                       ("3.put", "schon.html")),  # 3.put: moved before a kill
+    plan = Plan(moves=(("3.put", "schon.html"),  # moved before a kill: skipped, the rest still moved
+                       ("0.put", "neu/a.html"), ("1.put", "tief/x/b.html"), ("2.put", "tief/x/c.html")),
                 stale=("alt/weg.html",), manifest=("neu/a.html", "tief/x/b.html", "tief/x/c.html"))
     assert carry_out(out, stage, plan) == ["alt/weg.html"]
     assert (out / "neu" / "a.html").read_bytes() == b"A" and (out / "tief" / "x" / "c.html").read_bytes() == b"C"
@@ -170,11 +170,11 @@ def test_recover_completes_a_journaled_switch_and_removes_every_staging_folder(t
     dead = out / f"{STAGING}-b"  # died before its switch: its pages never go live
     dead.mkdir()
     (dead / "0.put").write_bytes(b"never")
-    (out / f"{STAGING}-c").write_text("a file, not a staging folder")
+    (out / f"{STAGING}-0").write_text("a file, not a staging folder: skipped, the folders after it still seen")
     (tmp_path / "elsewhere").mkdir()
     (out / f"{STAGING}-d").symlink_to(tmp_path / "elsewhere")
     assert recover(out) is True
-    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, f"{STAGING}-c", f"{STAGING}-d", "new.html"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, f"{STAGING}-0", f"{STAGING}-d", "new.html"]
     assert (out / "new.html").read_bytes() == b"new" and read_manifest(out) == {"new.html"}
     assert (tmp_path / "elsewhere").is_dir()
     assert recover(out) is False

@@ -1,0 +1,258 @@
+"""The review page and its server beyond the guard: what the page shows, the routes, the form limits, the
+message shown once, the undo button and the rebuild hint. Written for the mutation run (bench/mutation.py)
+of intake/web/{pages,server}.py; the guard over real sockets is test_review_web_guard.py."""
+
+from __future__ import annotations
+
+import re
+import socket
+from contextlib import closing
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from intake.config import load as load_config
+from intake.errors import RunError
+from intake.inbox import Inbox
+from intake.web import pages, server
+from intake.web.actions import digest
+from intake.web.guard import Session
+from intake_fakes import FakeNetlify, mock_transport, submission
+from intake_support import Cli
+from review_web_support import ReviewSite, some
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[ReviewSite]:
+    site = ReviewSite(tmp_path / "site", some(2))
+    yield site
+    site.close()
+
+
+def login(web: ReviewSite) -> tuple[httpx.Client, str]:
+    client = httpx.Client(base_url=web.origin, timeout=10, headers={"Origin": web.origin})
+    assert client.get(web.server.url.removeprefix(web.origin)).status_code == 303
+    page = client.get("/")
+    return client, re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+
+
+def decide(web: ReviewSite, client: httpx.Client, csrf: str, key: str, action: str = "approved") -> httpx.Response:
+    entry = Inbox(web.root / ".inbox").get(key)
+    return client.post("/entscheiden", data={"csrf": csrf, "key": key, "action": action, "digest": digest(entry)})
+
+
+def test_the_style_sheet_needs_no_session_and_every_answer_says_its_length(web: ReviewSite) -> None:
+    with httpx.Client(base_url=web.origin, timeout=10) as client:
+        css = client.get("/style.css")
+        assert css.status_code == 200 and css.headers["content-type"] == "text/css; charset=utf-8"
+        assert css.content == server.CSS and css.headers["content-length"] == str(len(server.CSS))
+        refused = client.get("/")
+        assert refused.status_code == 403 and refused.headers["content-length"] == str(len(refused.content))
+        assert refused.headers["content-type"] == "text/html; charset=utf-8"
+        assert "Zugangslink, den `python -m intake review --web` im Terminal anzeigt" in refused.text
+
+
+def test_a_wrong_token_an_unknown_page_and_an_unknown_action_are_named(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        wrong = client.get("/?token=falsch")
+        assert wrong.status_code == 403 and "Der Zugangslink ist falsch oder veraltet." in wrong.text
+        assert "set-cookie" not in wrong.headers
+        missing = client.get("/nirgends")
+        assert missing.status_code == 404 and "Diese Adresse gibt es hier nicht." in missing.text
+        action = client.post("/loeschen", data={"csrf": csrf})
+        assert action.status_code == 404 and "Diese Aktion gibt es nicht." in action.text
+
+
+def test_a_decision_redirects_then_its_message_shows_once_with_undo_and_the_rebuild_hint(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    first = web.keys()[0]
+    with closing(client):
+        page = client.get("/")
+        assert "Offene Beiträge: 2" in page.text and "Website neu bauen" not in page.text
+        assert "rückgängig machen" not in page.text
+        done = decide(web, client, csrf, first)
+        assert done.status_code == 303 and done.headers["location"] == "/" and done.content == b""
+        after = client.get("/")
+        assert "Offene Beiträge: 1" in after.text and f"Freigegeben: Beitrag von Person 1 ({first})." in after.text
+        assert f"Letzte Entscheidung rückgängig machen (Freigegeben: {first})" in after.text
+        assert "<pre><code>python build.py</code></pre>" in after.text
+        again = client.get("/")
+        assert "Freigegeben: Beitrag" not in again.text and "rückgängig machen (Freigegeben" in again.text
+        undone = client.post("/rueckgaengig", data={"csrf": csrf})
+        assert undone.status_code == 303
+        last = client.get("/")
+        assert "Offene Beiträge: 2" in last.text and "rückgängig machen (" not in last.text
+        assert "python build.py" in last.text  # two decisions made in this session: rebuild still needed
+
+
+def test_a_failed_action_shows_its_error_and_counts_as_no_decision(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        client.post("/rueckgaengig", data={"csrf": csrf})
+        page = client.get("/")
+        assert 'class="flash error" role="alert"' in page.text
+        assert "Es gibt keine Entscheidung, die rückgängig gemacht werden kann." in page.text
+        assert "Website neu bauen" not in page.text
+
+
+def test_an_official_reply_is_published_and_offered_for_undo_as_an_answer(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    first = web.keys()[0]
+    with closing(client):
+        decide(web, client, csrf, first)
+        page = client.get("/")
+        assert "Offiziell antworten" in page.text and f'name="parent" value="{first}"' in page.text
+        answer = client.post("/antworten", data={"csrf": csrf, "parent": first, "text": "Danke!", "role": "stadt"})
+        assert answer.status_code == 303
+        assert "rückgängig machen (Antwort: " in client.get("/").text
+    assert len(web.published()) == 2
+
+
+def test_the_email_button_shows_one_address_and_changes_nothing(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    first, second = web.keys()
+    with closing(client):
+        assert '<dd class="email">' not in client.get("/").text
+        shown = client.post("/email", data={"csrf": csrf, "key": second})
+        assert shown.status_code == 200 and shown.text.count('<dd class="email">') == 1
+        email = web.entry(second)["personal"]["email"]
+        assert f'<dd class="email">{email}</dd>' in shown.text
+        assert '<dd class="email">' not in client.get("/").text  # only on that one answer
+    assert all(e["status"] == "pending" for e in web.cli.entries().values())
+
+
+@pytest.mark.parametrize("kind", ["application/x-www-form-urlencoded; charset=utf-8",
+                                  "Application/X-WWW-Form-Urlencoded ;charset=UTF-8"])
+def test_the_form_type_may_carry_parameters_and_any_case(web: ReviewSite, kind: str) -> None:
+    client, csrf = login(web)
+    key = web.keys()[0]
+    entry = Inbox(web.root / ".inbox").get(key)
+    body = f"csrf={csrf}&key={key}&action=approved&digest={digest(entry)}"
+    with closing(client):
+        answer = client.post("/entscheiden", content=body.encode(), headers={"Content-Type": kind})
+    assert answer.status_code == 303 and web.entry(key)["status"] == "approved"
+
+
+def test_the_first_of_repeated_fields_counts_and_blank_ones_are_kept(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    key = web.keys()[0]
+    entry = Inbox(web.root / ".inbox").get(key)
+    body = f"csrf={csrf}&key={key}&action=rejected&action=approved&reason=&digest={digest(entry)}"
+    with closing(client):
+        answer = client.post("/entscheiden", content=body.encode(),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 303 and web.entry(key)["status"] == "rejected"
+
+
+def raw_post(web: ReviewSite, client: httpx.Client, body: bytes, length: str | None) -> int:
+    """A POST with a Content-Length as given (None: none at all), over a plain socket."""
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    head = (f"POST /entscheiden HTTP/1.1\r\nHost: 127.0.0.1:{web.server.guard.port}\r\nOrigin: {web.origin}\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+            + (f"Content-Length: {length}\r\n" if length is not None else "") + "\r\n")
+    with socket.create_connection(("127.0.0.1", web.server.guard.port), timeout=10) as sock:
+        sock.sendall(head.encode() + body)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return int(answer.split(b" ", 2)[1])
+
+
+TWENTY = b"&".join([b"a=1"] * 19 + [b"csrf=x"])
+
+
+@pytest.mark.parametrize("body,length,status", [
+    (b"csrf=x", None, 400), (b"csrf=x", "-1", 400), (b"csrf=x", "sechs", 400), (b"csrf=\xff", "6", 400),
+    (b"a=1&" + TWENTY, str(len(TWENTY) + 4), 400), (TWENTY, str(len(TWENTY)), 403), (b"csrf=x", "6", 403)])
+def test_a_form_without_a_readable_length_or_text_is_refused(web: ReviewSite, body: bytes, length: str | None,
+                                                             status: int) -> None:
+    """400: not read as a form; 403: read (at most 20 fields), then refused for its wrong CSRF token."""
+    client, _ = login(web)
+    with closing(client):
+        assert raw_post(web, client, body, length) == status
+
+
+def test_a_form_of_exactly_the_limit_is_read_one_byte_more_is_not(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        for size, status in ((server.MAX_FORM, 303), (server.MAX_FORM + 1, 400)):
+            body = f"csrf={csrf}&key=x&reason=".encode()
+            body += b"x" * (size - len(body))
+            answer = client.post("/entscheiden", content=body,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+            assert answer.status_code == status
+    assert server.MAX_FORM == 64 * 1024
+
+
+def test_the_address_holds_the_token_and_the_editor_is_the_servers(web: ReviewSite) -> None:
+    assert web.server.url == f"http://127.0.0.1:{web.server.server_address[1]}/?token={web.server.guard.token}"
+    who = web.server.editor()
+    assert who.by == "Redaktion Web" and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", who.now)
+
+
+def test_a_port_in_use_is_a_clear_error(web: ReviewSite) -> None:
+    port = web.server.guard.port
+    with pytest.raises(RunError, match=rf"^cannot listen on 127\.0\.0\.1:{port}: .+; try --port$"):
+        server.start(load_config(web.root), "x", port, lambda: "2026-11-30T10:00:00Z")
+
+
+# --- the page itself, rendered directly
+
+
+def pulled(cli: Cli, *subs: dict) -> Inbox:
+    cli.transport = mock_transport(FakeNetlify(list(subs)))
+    assert cli("pull").code == 0
+    return Inbox(load_config(cli.root).inbox)
+
+
+def test_counts_per_topic_are_sorted_and_each_card_is_numbered(cli: Cli) -> None:
+    pulled(cli, submission(1, topic="verkehr"), submission(2, topic="digital"), submission(3, topic="verkehr"))
+    page = pages.queue(load_config(cli.root), Session(csrf="c"))
+    assert "<li>digital: 1</li>\n<li>verkehr: 2</li>" in page and "Offene Beiträge: 3" in page
+    assert [int(n) for n in re.findall(r'<h3 id="titel-(\d+)">', page)] == [1, 2, 3]
+
+
+def test_a_reply_card_shows_the_comment_it_answers_or_that_it_is_not_published(cli: Cli) -> None:
+    config = load_config(cli.root)
+    inbox = pulled(cli, submission(1), submission(2))
+    first = next(e for e in inbox.entries() if e.fields.get("name") == "Person 1")
+    from intake import publish
+
+    publish.approve(config, inbox, first.key, publish.Decision(by="R", now="2026-11-30T10:00:00Z"))
+    reply = inbox.get(next(e.key for e in inbox.entries() if e.fields.get("name") == "Person 2"))
+    shown = pages.parent_of(config, reply.with_changes(fields={**reply.fields, "parent": first.key}))
+    assert shown == {"id": first.key, "name": "Person 1", "body": first.fields["body"], "missing": False}
+    assert pages.parent_of(config, reply.with_changes(fields={**reply.fields, "parent": "netlify-nie"})) == {
+        "id": "netlify-nie", "name": "", "body": "", "missing": True}
+    assert pages.parent_of(config, reply) is None
+
+
+def test_only_the_revealed_entry_carries_its_address(cli: Cli) -> None:
+    config = load_config(cli.root)
+    inbox = pulled(cli, submission(1), submission(2, email=""))
+    entries = sorted(inbox.entries(), key=lambda e: e.key)
+    cards = pages.cards(config, entries, entries[1].key)
+    assert [c.email for c in cards] == [None, entries[1].personal.get("email") or ""]
+    assert [c.digest for c in cards] == [digest(e) for e in entries]
+    assert all(c.entry is e and c.parent is None for c, e in zip(cards, entries))
+
+
+def test_the_newest_ten_approved_comments_with_a_file_can_be_answered(cli: Cli) -> None:
+    config = load_config(cli.root)
+    inbox = pulled(cli, *some(12))
+    from intake import publish
+
+    keys = sorted(e.key for e in inbox.entries())
+    for n, key in enumerate(keys[:11]):
+        publish.approve(config, inbox, key, publish.Decision(by="R", now=f"2026-11-30T10:00:{n:02d}Z"))
+    offered = pages.answerable(config, list(inbox.entries()))
+    assert [e.key for e in offered] == list(reversed(keys[1:11]))
+    assert pages.RECENT == 10
+
+
+def test_a_refusal_page_escapes_its_text() -> None:
+    assert "&lt;b&gt;Nein&lt;/b&gt;" in pages.refused("<b>Nein</b>")
