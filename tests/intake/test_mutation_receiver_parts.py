@@ -8,6 +8,7 @@ import inspect
 import logging
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from intake.errors import ConfigError
 from intake.receiver import pages, serve
 from intake.receiver.channel import Channel
 from intake.receiver.settings import origin, parse
-from intake.receiver.store import BATCH, Store
+from intake.receiver.store import BATCH, Pending, Store
 
 BASE = "https://zukunft.example.de"
 TOKEN = "pull-token-0123456789abcdef"
@@ -57,6 +58,49 @@ def test_every_commit_is_durable_wal_full_and_deleted_bytes_are_overwritten(tmp_
     store.close()
 
 
+def test_one_connection_per_thread_that_waits_10_s_for_a_lock(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.sqlite3")
+    db = store._connect()  # noqa: SLF001
+    assert store._connect() is db  # noqa: SLF001 - made once per thread, not once per call
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    store.close()
+
+
+def test_the_writer_is_a_named_daemon_thread(tmp_path: Path) -> None:
+    """A receiver that exits without close() (an error at start) must not hang on it; a thread dump names it."""
+    store = Store(tmp_path / "r.sqlite3")
+    assert store._thread.daemon is True and store._thread.name == "receiver-writer"  # noqa: SLF001
+    store.close()
+
+
+def test_each_commit_logs_its_ids_on_one_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(tmp_path / "r.sqlite3")
+    with caplog.at_level(logging.INFO, logger="intake.receiver"):
+        uid = store.add({"name": "Erika"}, "2026-12-01T00:00:00Z")
+    store.close()
+    assert [r.getMessage() for r in caplog.records] == [f"accepted submission(s) {uid}"]
+
+
+def test_a_commit_holds_at_most_a_batch_of_posts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Posts that queue while a commit waits go into the next one, BATCH at a time."""
+    store = Store(tmp_path / "r.sqlite3")
+    queued = [Pending((f"{n:024x}", "2026-12-01T00:00:00Z", "{}")) for n in range(BATCH + 4)]
+    with caplog.at_level(logging.INFO, logger="intake.receiver"):
+        blocker = sqlite3.connect(store.path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # the writer's first commit waits for this lock
+        store._queue.put(queued[0])  # noqa: SLF001 - as add() queues it
+        deadline = time.monotonic() + 10
+        while store._queue.qsize() and time.monotonic() < deadline:  # noqa: SLF001 - the writer took it
+            time.sleep(0.01)
+        for pending in queued[1:]:
+            store._queue.put(pending)  # noqa: SLF001
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        store.close()
+    sizes = [len(r.getMessage().split()) - 2 for r in caplog.records]
+    assert sizes == [1, BATCH, 3] and all(p.error is None for p in queued)
+
+
 def test_an_id_is_24_hex_digits_and_a_new_one_each_time(tmp_path: Path) -> None:
     store = Store(tmp_path / "r.sqlite3")
     ids = [store.add({"name": "A"}, "2026-12-01T00:00:00Z") for _ in range(3)]
@@ -90,14 +134,13 @@ def test_delete_counts_only_what_was_there_and_checkpoint_empties_the_log(tmp_pa
 def test_a_failed_delete_is_rolled_back_whole(tmp_path: Path) -> None:
     store = Store(tmp_path / "r.sqlite3")
     uid = store.add({"name": "A"}, "2026-12-01T00:00:00Z")
-
-    def ids() -> Any:
-        yield uid
-        raise ValueError("the list broke")
-
-    with pytest.raises(ValueError, match="the list broke"):
-        store.delete(ids())
-    assert store.count() == 1 and not store._connect().in_transaction  # noqa: SLF001
+    with sqlite3.connect(store.path) as other:
+        other.execute("ALTER TABLE submissions RENAME TO gone")
+    with pytest.raises(sqlite3.OperationalError, match="^no such table: submissions$"):
+        store.delete([uid])
+    assert not store._connect().in_transaction  # noqa: SLF001 - rolled back: the next call can begin
+    with sqlite3.connect(store.path) as other:
+        other.execute("ALTER TABLE gone RENAME TO submissions")
     assert store.delete([uid]) == 1
     store.close()
 
@@ -120,16 +163,13 @@ def test_a_post_not_committed_in_time_is_refused_and_never_stored(tmp_path: Path
     store = Store(tmp_path / "r.sqlite3", wait=0.05)
     store.close()  # the writer has stopped: nothing commits
     assert not store.healthy()
-    with pytest.raises(TimeoutError, match="did not commit in time"):
+    with pytest.raises(TimeoutError, match="^the database did not commit in time$"):
         store.add({"name": "A"}, "2026-12-01T00:00:00Z")
     assert store.count() == 0
 
 
 def test_close_commits_what_was_queued_before_it(tmp_path: Path) -> None:
     store = Store(tmp_path / "r.sqlite3")
-    store._thread.join(timeout=0.01)  # noqa: SLF001 - the writer waits on its queue
-    from intake.receiver.store import Pending
-
     queued = [Pending((f"{n:024x}", "2026-12-01T00:00:00Z", "{}")) for n in range(BATCH + 3)]
     for pending in queued:
         store._queue.put(pending)  # noqa: SLF001 - as add() queues them, all before the writer looks
@@ -164,6 +204,7 @@ def test_each_setting_is_read(tmp_path: Path) -> None:
     assert got.delete_after_pull is False
     assert parse(config(tmp_path, per_page=1, max_body=0, url="http://a.example")).per_page == 1
     assert parse(config(tmp_path, max_body=0)).max_body == 64 * 1024  # 0: the default, not "nothing fits"
+    assert parse(config(tmp_path, url="https://empfang.example.de/X//")).url == "https://empfang.example.de/X"
 
 
 def test_a_database_under_home_or_relative_to_the_site(tmp_path: Path) -> None:
@@ -175,6 +216,7 @@ def test_a_database_under_home_or_relative_to_the_site(tmp_path: Path) -> None:
     ({"port": 1}, "intake.receiver.port: unknown setting (allowed: url, database, token_env, trusted_proxies, "
                   "allowed_origins, max_body, rate_limit, per_page, delete_after_pull)"),
     ({"url": "ftp://x"}, "intake.receiver.url: expected the receiver's http(s) address, got 'ftp://x'"),
+    ({"url": ""}, "intake.receiver.url: expected a non-empty string, got ''"),
     ({"allowed_origins": "https://a.example"}, "intake.receiver.allowed_origins: expected a list of strings"),
     ({"allowed_origins": [" "]}, "intake.receiver.allowed_origins: expected a list of strings"),
     ({"trusted_proxies": [1]}, "intake.receiver.trusted_proxies: expected a list of strings"),
@@ -198,8 +240,10 @@ def test_each_wrong_setting_is_named(tmp_path: Path, settings: dict[str, Any], m
 
 @pytest.mark.parametrize("base_url", ["", "zukunft.example.de", "ftp://zukunft.example.de"])
 def test_the_receiver_needs_the_sites_public_address(tmp_path: Path, base_url: str) -> None:
-    with pytest.raises(ConfigError, match=r"^base_url: the receiver needs the site's public address \(content/"):
+    with pytest.raises(ConfigError) as caught:
         parse(config(tmp_path, base_url))
+    assert str(caught.value) == ("base_url: the receiver needs the site's public address (content/site.yaml "
+                                 "base_url) for the thank-you redirect and to check where a form was sent from")
     assert parse(config(tmp_path, "http://localhost:8000")).allowed_origins == {"http://localhost:8000"}
 
 
