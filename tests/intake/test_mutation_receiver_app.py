@@ -301,3 +301,63 @@ def test_what_is_stored_is_the_json_of_the_fields_as_written(store: Store, tmp_p
     with sqlite3.connect(store.path) as db:
         [(data,)] = db.execute("SELECT data FROM submissions").fetchall()
     assert '"Jürgen"' in data
+
+
+REFUSALS = [
+    (lambda app: post(app, CONTENT_LENGTH="-1"), "413", "Der Beitrag ist größer, als dieses Formular annimmt."),
+    (lambda app: post(app, HTTP_ORIGIN="https://evil.example"), "403",
+     "Das Formular wurde nicht von unserer Seite aus gesendet."),
+    (lambda app: [post(app) for _ in range(2)][-1], "429", "Von Ihrem Anschluss kamen gerade sehr viele Beiträge. "
+                                                           "Bitte warten Sie einige Minuten und senden Sie dann erneut."),
+    (lambda app: call(app, "GET", "/kommentar"), "405", "Diese Adresse nimmt nur das Kommentarformular entgegen."),
+    (lambda app: call(app, "GET", "/nichts"), "404", "Unter dieser Adresse gibt es nichts."),
+    (lambda app: call(app, "POST", "/kommentar", urlencode(FORM).encode(), HTTP_ORIGIN=BASE), "400",
+     "Das Formular kam in einem unbekannten Format an."),
+]
+
+
+@pytest.mark.parametrize("send,status,message", REFUSALS, ids=[r[1] for r in REFUSALS])
+def test_each_refusal_says_exactly_why_under_its_own_title(store: Store, send: Any, status: str,
+                                                           message: str) -> None:
+    answer = send(receiver(store, rate_count=1))
+    assert answer.status.startswith(status) and f"<p>{message}</p>" in answer.text
+    title = {"404": "Seite nicht gefunden", "405": "Diese Adresse nimmt nur Formulare an",
+             "413": "Der Beitrag ist zu lang", "429": "Zu viele Beiträge in kurzer Zeit"}.get(
+        status, "Der Beitrag wurde nicht angenommen")
+    assert f"<title>{title}</title>" in answer.text
+
+
+def test_the_500_page_says_exactly_what_to_do(tmp_path: Path) -> None:
+    store = Store(tmp_path / "r.sqlite3", wait=0.05)
+    store.close()
+    answer = post(receiver(store))
+    assert "<p>Ihr Beitrag konnte gerade nicht gespeichert werden. Bitte versuchen Sie es in einigen Minuten noch " \
+           "einmal.</p>" in answer.text and "<title>Ein Fehler auf unserer Seite</title>" in answer.text
+
+
+def test_a_request_without_a_method_is_a_get(store: Store) -> None:
+    chunks = receiver(store)({"PATH_INFO": "/health", "wsgi.input": io.BytesIO(b"")}, lambda status, headers: None)
+    assert json.loads(b"".join(chunks)) == {"status": "ok", "waiting": 0}
+
+
+def test_a_batch_delete_reads_only_its_announced_length(store: Store) -> None:
+    app = receiver(store)
+    post(app)
+    body = json.dumps({"ids": ids(store)}).encode()
+    answer = api(app, "POST", "/api/submissions/delete", body + b"trailing bytes", CONTENT_LENGTH=str(len(body)))
+    assert answer.json() == {"deleted": 1}
+
+
+def test_a_batch_delete_error_is_worded_in_full(store: Store) -> None:
+    answer = api(receiver(store), "POST", "/api/submissions/delete", b"{")
+    assert answer.json() == {"error": 'expected {"ids": [...]} of at most 1 MiB'}
+    wrong = api(receiver(store), "POST", "/api/submissions/delete", b'{"ids": [1]}')
+    assert wrong.json() == {"error": "ids must be submission ids"}
+
+
+def test_the_clock_is_utc() -> None:
+    from intake.receiver.app import utc_now
+
+    now = utc_now()
+    assert now.utcoffset() == dt.timedelta(0)
+    assert abs((now - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 60
