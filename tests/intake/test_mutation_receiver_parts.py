@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import inspect
 import logging
+import socket
 import sqlite3
 import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from intake_support import intake_section, make_site
+from receiver_support import Running, channel_of
 from intake.config import IntakeConfig, Limits
 from intake.errors import ConfigError
 from intake.receiver import pages, serve
-from intake.receiver.channel import Channel
+from intake.receiver.channel import Channel, OncePer
 from intake.receiver.settings import origin, parse
 from intake.receiver.store import BATCH, Pending, Store
 
@@ -272,8 +276,22 @@ def test_the_token_comes_stripped_from_the_named_variable_and_is_long(tmp_path: 
     settings = parse(config(tmp_path, token_env="MY_TOKEN"))
     assert serve.secret(settings, {"MY_TOKEN": "  0123456789abcdef \n"}) == "0123456789abcdef"
     for env in ({}, {"MY_TOKEN": " 0123456789abcde "}, {"INTAKE_RECEIVER_TOKEN": TOKEN}):
-        with pytest.raises(ConfigError, match=r"^set MY_TOKEN to a long random token \(at least 16 characters"):
+        with pytest.raises(ConfigError) as caught:
             serve.secret(settings, env)
+        assert str(caught.value) == (
+            "set MY_TOKEN to a long random token (at least 16 characters, e.g. `python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'`); `intake pull` sends the same token")
+
+
+def test_without_waitress_the_receiver_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app, settings = serve.application(config(tmp_path), {"INTAKE_RECEIVER_TOKEN": TOKEN})
+    monkeypatch.setitem(sys.modules, "waitress.server", None)  # as if the extra was never installed
+    try:
+        with pytest.raises(ConfigError) as caught:
+            serve.server(app, settings, "127.0.0.1", 0)
+        assert str(caught.value) == "the receiver needs waitress: python -m pip install -e '.[receiver]'"
+    finally:
+        app.store.close()
 
 
 def test_the_application_is_made_from_the_settings_and_a_refused_token_starts_nothing(tmp_path: Path) -> None:
@@ -288,15 +306,25 @@ def test_the_application_is_made_from_the_settings_and_a_refused_token_starts_no
     app.store.close()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_the_waitress_server_is_bounded_and_uses_our_channel(tmp_path: Path) -> None:
     app, settings = serve.application(config(tmp_path, max_body=1234), {"INTAKE_RECEIVER_TOKEN": TOKEN})
-    made = serve.server(app, settings, "127.0.0.1", 0, threads=3)
+    queue_log = logging.getLogger("waitress.queue")
+    queue_log.removeFilter(serve.QUEUE_WARNINGS)  # an earlier server in this process added it
+    port = free_port()
+    made = serve.server(app, settings, "127.0.0.1", port, threads=3)
     try:
         adj = made.adj
-        assert int(made.effective_port) > 0 and made.application is app and made.channel_class is Channel
+        assert (made.effective_host, int(made.effective_port)) == ("127.0.0.1", port)
+        assert made.application is app and made.channel_class is Channel
         assert (adj.threads, adj.channel_timeout, adj.max_request_body_size, adj.connection_limit) == (3, 30, 1234, 500)
         assert adj.ident is None and adj.clear_untrusted_proxy_headers is False  # "": no Server header
-        assert serve.QUEUE_WARNINGS in logging.getLogger("waitress.queue").filters
+        assert queue_log.filters == [serve.QUEUE_WARNINGS]
         assert inspect.signature(serve.server).parameters["threads"].default == serve.THREADS == 64
     finally:
         made.task_dispatcher.shutdown()
@@ -306,3 +334,39 @@ def test_the_waitress_server_is_bounded_and_uses_our_channel(tmp_path: Path) -> 
 
 def test_queue_warnings_pass_once_a_minute() -> None:
     assert serve.QUEUE_WARNINGS.seconds == 60
+
+
+def test_once_per_lets_a_record_through_again_exactly_a_period_later() -> None:
+    now = [0.0]
+    once = OncePer(60, clock=lambda: now[0])
+    record = logging.LogRecord("waitress.queue", logging.WARNING, __file__, 1, "Task queue depth is 3", None, None)
+    assert once.filter(record) and not once.filter(record)
+    now[0] = 60.0
+    assert once.filter(record)
+
+
+@pytest.mark.parametrize("will_close,when_flushed,queued,writable", [
+    (True, False, 10, True), (False, True, 10, True), (False, False, 10, False),
+    (False, False, "mark", True), (False, False, "mark-1", False)])
+def test_a_running_requests_connection_is_the_loops_to_send_only_when_closing_or_full(
+        tmp_path: Path, will_close: bool, when_flushed: bool, queued: Any, writable: bool) -> None:
+    """The loop sends for a running request only when the connection is closing or its answer has reached the
+    high-water mark (where the request thread waits for the loop)."""
+    root = make_site(tmp_path / "site", intake_section(source="receiver", receiver={
+        "url": "http://127.0.0.1:1", "database": str(tmp_path / "r.sqlite3"), "token_env": "RECEIVER_TOKEN"}))
+    receiver = Running(root, {"RECEIVER_TOKEN": TOKEN, "INTAKE_HASH_KEY": "k"})
+    client = socket.create_connection(("127.0.0.1", receiver.server.effective_port), timeout=10)
+    try:
+        channel = channel_of(receiver, client)
+        mark = channel.adj.outbuf_high_watermark
+        with channel.requests_lock:
+            channel.requests.append(object())
+            channel.will_close, channel.close_when_flushed = will_close, when_flushed
+            channel.total_outbufs_len = {"mark": mark, "mark-1": mark - 1}.get(queued, queued)
+            assert channel.writable() is writable
+            channel.requests.clear()
+            channel.will_close = channel.close_when_flushed = False
+            channel.total_outbufs_len = 0
+    finally:
+        client.close()
+        receiver.close()
