@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import inspect
 import logging
+import signal
 import socket
 import sqlite3
 import stat
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from intake_support import intake_section, make_site
@@ -370,3 +373,40 @@ def test_a_running_requests_connection_is_the_loops_to_send_only_when_closing_or
     finally:
         client.close()
         receiver.close()
+
+
+def test_receive_serves_until_ctrl_c_then_stops_its_writer(tmp_path: Path) -> None:
+    """`python -m intake receive` in-process: it logs its address, stores a post, and Ctrl-C (a real SIGINT
+    to this thread once the server answers) ends it cleanly."""
+    made = config(tmp_path, database="r.sqlite3")
+    said: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: said.append(record.getMessage())  # type: ignore[method-assign]
+    log = logging.getLogger("intake.receiver")
+    log.addHandler(handler)
+    main, codes = threading.main_thread().ident, []
+
+    def visitor() -> None:
+        deadline = time.monotonic() + 30
+        while not said and time.monotonic() < deadline:
+            time.sleep(0.01)
+        url = said[0].split(" on ", 1)[1].split(",", 1)[0]  # http://127.0.0.1:PORT/kommentar
+        form = {"topic": "verkehr", "name": "Erika", "body": "Mehr Radwege!", "consent": "ja"}
+        codes.append(httpx.post(url, data=form, headers={"Origin": BASE}, timeout=10).status_code)
+        signal.pthread_kill(main, signal.SIGINT)  # the server answered: it runs inside its try
+
+    thread = threading.Thread(target=visitor)
+    thread.start()
+    old = log.level
+    log.setLevel(logging.INFO)
+    try:
+        serve.run(made, {"INTAKE_RECEIVER_TOKEN": TOKEN}, "127.0.0.1", 0)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(old)
+        thread.join(timeout=30)
+    assert codes == [303]
+    assert said[0].startswith("receiving comments on http://127.0.0.1:") and said[0].endswith(
+        f"/kommentar, storing in {tmp_path / 'r.sqlite3'}")
+    with sqlite3.connect(tmp_path / "r.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == 1
