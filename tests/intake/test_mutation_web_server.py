@@ -13,6 +13,7 @@ from typing import Iterator
 import httpx
 import pytest
 
+from intake import comments
 from intake.config import load as load_config
 from intake.errors import RunError
 from intake.inbox import Inbox
@@ -243,15 +244,45 @@ def test_only_the_revealed_entry_carries_its_address(cli: Cli) -> None:
 
 def test_the_newest_ten_approved_comments_with_a_file_can_be_answered(cli: Cli) -> None:
     config = load_config(cli.root)
-    inbox = pulled(cli, *some(12))
+    inbox = pulled(cli, *some(13))
     from intake import publish
 
     keys = sorted(e.key for e in inbox.entries())
-    for n, key in enumerate(keys[:11]):
+    for n, key in enumerate(reversed(keys[:12])):  # approved last to first: the newest decision has the lowest key
         publish.approve(config, inbox, key, publish.Decision(by="R", now=f"2026-11-30T10:00:{n:02d}Z"))
+    gone = comments.comment_file(config.root, "verkehr", keys[0])
+    assert gone is not None
+    gone.unlink()  # removed by hand: nothing there to answer
     offered = pages.answerable(config, list(inbox.entries()))
-    assert [e.key for e in offered] == list(reversed(keys[1:11]))
+    assert [e.key for e in offered] == keys[1:11]
     assert pages.RECENT == 10
+
+
+def test_a_pending_reply_shows_what_it_answers_on_the_page(cli: Cli) -> None:
+    config = load_config(cli.root)
+    inbox = pulled(cli, submission(1, name="Erste Person"))
+    from intake import publish
+
+    parent = next(iter(inbox.entries())).key
+    publish.approve(config, inbox, parent, publish.Decision(by="R", now="2026-11-30T10:00:00Z"))
+    pulled(cli, submission(1, name="Erste Person"), submission(2, parent=parent))
+    page = pages.queue(config, Session(csrf="c"))
+    assert '<p class="who">Erste Person:</p>' in page and "Kommentar Nummer 1 zur Zukunft." in page
+
+
+def test_a_parent_file_that_cannot_be_read_counts_as_not_published(cli: Cli) -> None:
+    config = load_config(cli.root)
+    inbox = pulled(cli, submission(1))
+    entry = next(iter(inbox.entries()))
+    broken = config.root / "content" / "kommentare" / "verkehr" / "netlify-kaputt.yaml"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    shown = pages.parent_of(config, entry.with_changes(fields={**entry.fields, "parent": "netlify-kaputt"}))
+    assert shown == {"id": "netlify-kaputt", "name": "", "body": "", "missing": True}
+    bare = broken.with_name("netlify-leer.yaml")
+    bare.write_text("topic: verkehr\n", encoding="utf-8")  # an editor emptied it by hand
+    shown = pages.parent_of(config, entry.with_changes(fields={**entry.fields, "parent": "netlify-leer"}))
+    assert shown == {"id": "netlify-leer", "name": "", "body": "", "missing": False}
 
 
 def test_a_refusal_page_escapes_its_text() -> None:
