@@ -4,8 +4,12 @@ of intake/web/{pages,server}.py; the guard over real sockets is test_review_web_
 
 from __future__ import annotations
 
+import io
 import re
+import signal
 import socket
+import threading
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +21,7 @@ from intake import comments
 from intake.config import load as load_config
 from intake.errors import RunError
 from intake.inbox import Inbox
+from intake.runtime import Runtime
 from intake.web import pages, server
 from intake.web.actions import digest
 from intake.web.guard import Session
@@ -148,11 +153,13 @@ def test_the_first_of_repeated_fields_counts_and_blank_ones_are_kept(web: Review
     assert answer.status_code == 303 and web.entry(key)["status"] == "rejected"
 
 
-def raw_post(web: ReviewSite, client: httpx.Client, body: bytes, length: str | None) -> int:
-    """A POST with a Content-Length as given (None: none at all), over a plain socket."""
-    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
-    head = (f"POST /entscheiden HTTP/1.1\r\nHost: 127.0.0.1:{web.server.guard.port}\r\nOrigin: {web.origin}\r\n"
-            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n"
+def raw(web: ReviewSite, client: httpx.Client | None, body: bytes, length: str | None,
+        kind: str | None = "application/x-www-form-urlencoded", host: str | None = None) -> bytes:
+    """A POST with the headers as given (None: left out), over a plain socket; the whole answer."""
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items()) if client else ""
+    head = (f"POST /entscheiden HTTP/1.1\r\nHost: {host or f'127.0.0.1:{web.server.guard.port}'}\r\n"
+            f"Origin: {web.origin}\r\nCookie: {cookie}\r\nConnection: close\r\n"
+            + (f"Content-Type: {kind}\r\n" if kind is not None else "")
             + (f"Content-Length: {length}\r\n" if length is not None else "") + "\r\n")
     with socket.create_connection(("127.0.0.1", web.server.guard.port), timeout=10) as sock:
         sock.sendall(head.encode() + body)
@@ -160,7 +167,11 @@ def raw_post(web: ReviewSite, client: httpx.Client, body: bytes, length: str | N
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
-    return int(answer.split(b" ", 2)[1])
+    return answer
+
+
+def raw_post(web: ReviewSite, client: httpx.Client, body: bytes, length: str | None) -> int:
+    return int(raw(web, client, body, length).split(b" ", 2)[1])
 
 
 TWENTY = b"&".join([b"a=1"] * 19 + [b"csrf=x"])
@@ -168,10 +179,12 @@ TWENTY = b"&".join([b"a=1"] * 19 + [b"csrf=x"])
 
 @pytest.mark.parametrize("body,length,status", [
     (b"csrf=x", None, 400), (b"csrf=x", "-1", 400), (b"csrf=x", "sechs", 400), (b"csrf=\xff", "6", 400),
-    (b"a=1&" + TWENTY, str(len(TWENTY) + 4), 400), (TWENTY, str(len(TWENTY)), 403), (b"csrf=x", "6", 403)])
+    (b"a=1&" + TWENTY, str(len(TWENTY) + 4), 400), (TWENTY, str(len(TWENTY)), 403), (b"csrf=x", "6", 403),
+    (b"csrf=%ff", "8", 400), (b"", "0", 403)])
 def test_a_form_without_a_readable_length_or_text_is_refused(web: ReviewSite, body: bytes, length: str | None,
                                                              status: int) -> None:
-    """400: not read as a form; 403: read (at most 20 fields), then refused for its wrong CSRF token."""
+    """400: not read as a form (a percent escape that is no UTF-8 too); 403: read (at most 20 fields, or
+    none), then refused for its wrong CSRF token."""
     client, _ = login(web)
     with closing(client):
         assert raw_post(web, client, body, length) == status
@@ -197,8 +210,59 @@ def test_the_address_holds_the_token_and_the_editor_is_the_servers(web: ReviewSi
 
 def test_a_port_in_use_is_a_clear_error(web: ReviewSite) -> None:
     port = web.server.guard.port
-    with pytest.raises(RunError, match=rf"^cannot listen on 127\.0\.0\.1:{port}: .+; try --port$"):
+    with pytest.raises(RunError) as caught:
         server.start(load_config(web.root), "x", port, lambda: "2026-11-30T10:00:00Z")
+    assert str(caught.value) == f"cannot listen on 127.0.0.1:{port}: Address already in use; try --port"
+
+
+def test_the_server_runs_in_a_daemon_thread(web: ReviewSite) -> None:
+    """Ctrl-C ends the command even if shutting the server down were to hang."""
+    serving = [t for t in threading.enumerate() if t.name.endswith("(serve_forever)")]
+    assert serving and all(t.daemon for t in serving)
+
+
+def sentence(answer: httpx.Response | bytes) -> str:
+    text = answer.decode("utf-8") if isinstance(answer, bytes) else answer.text
+    return re.findall(r"<h1>Kein Zugang</h1>\n<p>(.*)</p>", text)[0]
+
+
+def test_every_refusal_says_exactly_why(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        assert sentence(client.get("/?token=falsch")) == "Der Zugangslink ist falsch oder veraltet. " + server.NO_TOKEN
+        assert sentence(client.get("/nirgends")) == "Diese Adresse gibt es hier nicht."
+        assert sentence(client.post("/loeschen", data={"csrf": csrf})) == "Diese Aktion gibt es nicht."
+        assert sentence(client.post("/entscheiden", data={"csrf": "falsch"})) == (
+            "Abgelehnt: Das Formular ist ungültig oder veraltet. Bitte Seite neu laden.")
+        assert sentence(client.post("/entscheiden", data={"csrf": csrf}, headers={"Origin": "http://evil.example"})) \
+            == "Abgelehnt: Die Anfrage kam nicht von dieser Moderationsseite."
+        assert sentence(client.post("/entscheiden", json={"csrf": csrf})) == "Ungültige Anfrage."
+        assert sentence(raw(web, client, b"csrf=\xff", "6")) == "Ungültige Anfrage."
+        assert sentence(client.get("/", headers={"Host": "evil.example"})) == (
+            "Abgelehnt: falscher Host. Nur http://127.0.0.1 mit dem Port dieses Servers.")
+
+
+def test_a_refused_host_gets_one_answer_and_nothing_else(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        answer = raw(web, client, f"csrf={csrf}".encode(), None, host="evil.example")
+    assert answer.count(b"HTTP/1.") == 1 and answer.startswith(b"HTTP/1.0 403 ")
+
+
+def test_a_post_without_a_content_type_is_400(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        answer = raw(web, client, f"csrf={csrf}".encode(), None, kind=None)
+    assert answer.startswith(b"HTTP/1.0 400 ") and sentence(answer) == "Ungültige Anfrage."
+
+
+def test_pages_are_html_and_redirects_plain_text(web: ReviewSite) -> None:
+    client, csrf = login(web)
+    with closing(client):
+        assert client.get("/").headers["content-type"] == "text/html; charset=utf-8"
+        moved = client.post("/rueckgaengig", data={"csrf": csrf})
+        assert moved.status_code == 303 and moved.headers["content-type"] == "text/plain; charset=utf-8"
+        assert moved.headers["content-length"] == "0"
 
 
 # --- the page itself, rendered directly
@@ -287,3 +351,32 @@ def test_a_parent_file_that_cannot_be_read_counts_as_not_published(cli: Cli) -> 
 
 def test_a_refusal_page_escapes_its_text() -> None:
     assert "&lt;b&gt;Nein&lt;/b&gt;" in pages.refused("<b>Nein</b>")
+
+
+def test_the_command_prints_its_address_serves_until_ctrl_c_and_then_closes(web: ReviewSite) -> None:
+    """`review --web` in-process: the address with the token on stdout, a visit, then a real SIGINT."""
+    out = io.StringIO()
+    rt = Runtime(stdout=out)
+    main, visited = threading.main_thread().ident, []
+
+    def editor() -> None:
+        deadline = time.monotonic() + 30
+        while "\n" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", out.getvalue()).group(0)
+        visited.append(url)
+        visited.append(httpx.get(url, timeout=10).status_code)
+        signal.pthread_kill(main, signal.SIGINT)  # Ctrl-C, once the server has answered
+
+    thread = threading.Thread(target=editor)
+    thread.start()
+    try:
+        assert server.run(load_config(web.root), "Redaktion Web", 0, rt) == 0
+    finally:
+        thread.join(timeout=30)
+    url, status = visited
+    assert status == 303
+    assert out.getvalue() == (f"Moderation im Browser (nur auf diesem Rechner): {url}\n"
+                              "Den Link nicht weitergeben: er ist der Zugang. Beenden mit Strg+C.\n")
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, timeout=5)  # closed: the port no longer answers
