@@ -106,6 +106,7 @@ def test_a_commit_holds_at_most_a_batch_of_posts(tmp_path: Path, caplog: pytest.
         store.close()
     sizes = [len(r.getMessage().split()) - 2 for r in caplog.records]
     assert sizes == [1, BATCH, 3] and all(p.error is None for p in queued)
+    assert caplog.records[-1].getMessage() == "accepted submission(s) " + " ".join(p.row[0] for p in queued[-3:])
 
 
 def test_an_id_is_24_hex_digits_and_a_new_one_each_time(tmp_path: Path) -> None:
