@@ -388,13 +388,15 @@ def test_receive_serves_until_ctrl_c_then_stops_its_writer(tmp_path: Path) -> No
     main, codes = threading.main_thread().ident, []
 
     def visitor() -> None:
-        deadline = time.monotonic() + 30
-        while not said and time.monotonic() < deadline:
-            time.sleep(0.01)
-        url = said[0].split(" on ", 1)[1].split(",", 1)[0]  # http://127.0.0.1:PORT/kommentar
-        form = {"topic": "verkehr", "name": "Erika", "body": "Mehr Radwege!", "consent": "ja"}
-        codes.append(httpx.post(url, data=form, headers={"Origin": BASE}, timeout=10).status_code)
-        signal.pthread_kill(main, signal.SIGINT)  # the server answered: it runs inside its try
+        try:
+            deadline = time.monotonic() + 30
+            while not said and time.monotonic() < deadline:
+                time.sleep(0.01)
+            url = said[0].split(" on ", 1)[1].split(",", 1)[0]  # http://127.0.0.1:PORT/kommentar
+            form = {"topic": "verkehr", "name": "Erika", "body": "Mehr Radwege!", "consent": "ja"}
+            codes.append(httpx.post(url, data=form, headers={"Origin": BASE}, timeout=10).status_code)
+        finally:
+            signal.pthread_kill(main, signal.SIGINT)  # once the server answered (or this failed): no hang
 
     thread = threading.Thread(target=visitor)
     thread.start()
@@ -402,6 +404,8 @@ def test_receive_serves_until_ctrl_c_then_stops_its_writer(tmp_path: Path) -> No
     log.setLevel(logging.INFO)
     try:
         serve.run(made, {"INTAKE_RECEIVER_TOKEN": TOKEN}, "127.0.0.1", 0)
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C came before the server ran (see the visitor thread's error)")
     finally:
         log.removeHandler(handler)
         log.setLevel(old)

@@ -356,26 +356,40 @@ def test_a_refusal_page_escapes_its_text() -> None:
 def test_the_command_prints_its_address_serves_until_ctrl_c_and_then_closes(web: ReviewSite) -> None:
     """`review --web` in-process: the address with the token on stdout, a visit, then a real SIGINT."""
     out = io.StringIO()
-    rt = Runtime(stdout=out)
+    rt = Runtime(stdout=out, clock=lambda: 1_764_496_800.0)  # 2025-11-30T10:00:00Z
     main, visited = threading.main_thread().ident, []
+    key = web.keys()[0]
 
     def editor() -> None:
-        deadline = time.monotonic() + 30
-        while "\n" not in out.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", out.getvalue()).group(0)
-        visited.append(url)
-        visited.append(httpx.get(url, timeout=10).status_code)
-        signal.pthread_kill(main, signal.SIGINT)  # Ctrl-C, once the server has answered
+        try:
+            deadline = time.monotonic() + 30
+            while "\n" not in out.getvalue() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            url = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", out.getvalue()).group(0)
+            visited.append(url)
+            origin = url.split("/?")[0]
+            with httpx.Client(base_url=origin, timeout=10, headers={"Origin": origin}) as client:
+                visited.append(client.get(url).status_code)
+                csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+                entry = Inbox(web.root / ".inbox").get(key)
+                client.post("/entscheiden", data={"csrf": csrf, "key": key, "action": "approved",
+                                                  "digest": digest(entry)})
+        finally:
+            signal.pthread_kill(main, signal.SIGINT)  # Ctrl-C, also when something above failed: no hang
 
     thread = threading.Thread(target=editor)
     thread.start()
     try:
         assert server.run(load_config(web.root), "Redaktion Web", 0, rt) == 0
+    except KeyboardInterrupt:
+        pytest.fail("the Ctrl-C came before the server waited for it (see the visitor thread's error)")
     finally:
         thread.join(timeout=30)
     url, status = visited
     assert status == 303
+    decided = web.entry(key)  # by this server's editor, at its runtime's time
+    assert (decided["status"], decided["moderated_by"], decided["moderated_at"]) == (
+        "approved", "Redaktion Web", "2025-11-30T10:00:00Z")
     assert out.getvalue() == (f"Moderation im Browser (nur auf diesem Rechner): {url}\n"
                               "Den Link nicht weitergeben: er ist der Zugang. Beenden mit Strg+C.\n")
     with pytest.raises(httpx.ConnectError):
