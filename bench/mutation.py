@@ -106,6 +106,27 @@ MODULES: dict[str, tuple[str, ...]] = {
                                 "tests/test_mutation_output.py"),
     "sitegen/output/staging.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
                                   "tests/test_mutation_output.py"),
+    # --- helper mutserver (issue 18, third pass): the rest of the output folder, the receiver, the web review.
+    # test_switch.py is left out: its builds are `python` children in the copy (mutmut's stub .pyc files) and
+    # one of them kills builds at random for 34 s; tests/test_mutation_switch.py drives the switch directly.
+    **{f"sitegen/output/{name}.py": ("tests/test_write.py", "tests/test_write_safety.py", "tests/test_writer.py",
+                                     "tests/test_mutation_writer.py", "tests/test_mutation_output.py",
+                                     "tests/test_mutation_switch.py")
+       for name in ("lock", "manifest", "switch")},
+    # the served receiver (test_receiver.py, 1 s of server start and stop per test) is left out per mutant:
+    # the application, store, settings and pages are called directly; the channel needs a running server
+    **{f"intake/receiver/{name}.py": ("tests/intake/test_mutation_receiver_app.py",
+                                      "tests/intake/test_mutation_receiver_parts.py",
+                                      "tests/intake/test_receiver_store.py", "tests/intake/test_receiver_guard.py",
+                                      "tests/intake/test_mutation_guard.py")
+       for name in ("store", "settings", "pages", "app", "serve")},
+    "intake/receiver/channel.py": ("tests/intake/test_receiver_load.py", "tests/intake/test_mutation_receiver_parts.py"),
+    # the review page and its server: the same selection as the web guard and actions above, plus the page's own
+    **{module: ("tests/intake/test_undo.py", "tests/intake/test_review_web_guard.py",
+                "tests/intake/test_mutation_web_actions.py", "tests/intake/test_mutation_undo.py",
+                "tests/intake/test_mutation_web_guard.py", "tests/intake/test_mutation_web_server.py", *WEB_COMMAND)
+       for module in ("intake/web/pages.py", "intake/web/server.py")},
+    # --- end of helper mutserver's block
 }
 
 

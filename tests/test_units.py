@@ -266,3 +266,14 @@ def test_a_child_is_forked_only_where_it_is_safe_and_a_failed_fork_leaves_the_wo
     monkeypatch.setattr(fork.os, "fork", no_process)
     assert fork.in_child(lambda: [1])() is None
     assert len(os.listdir("/proc/self/fd")) == open_before
+
+
+@pytest.mark.parametrize("name,shown", [
+    ("Stadt\u202e Jena", "Stadt Jena"), ("\u200bStadt\u2066 Jena\u2069\ufeff", "Stadt Jena"),
+    ("Jürgen\u200d", "Jürgen"), ("A\u200dB", "AB"), ("\u0627\u200d\u0628", "\u0627\u200d\u0628"),  # joiner between Arabic letters: kept
+    ("Plain ASCII", "Plain ASCII")])
+def test_invisible_characters_are_dropped_from_names(name: str, shown: str) -> None:
+    """The page's expected text in test_blns.py goes through strip_invisible too, so it cannot catch a change in it."""
+    from sitegen.core.codepoints import strip_invisible
+
+    assert strip_invisible(name) == shown

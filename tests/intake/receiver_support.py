@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,13 @@ class Running:
         self.app.store.close()
 
 
+def channel_of(server: Running, client: socket.socket) -> object:
+    """The server's connection object for client's connection (waitress adds it when the loop accepts)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        channels = [c for c in list(server.server._map.values())  # noqa: SLF001 - waitress's socket map
+                    if getattr(c, "addr", None) == client.getsockname()]
+        if channels:
+            return channels[0]
+        time.sleep(0.01)
+    raise AssertionError("the server never accepted the connection")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from intake.receiver.channel import OncePer
 from intake.receiver.store import Store
 from intake_support import intake_section, make_site
-from receiver_support import Running
+from receiver_support import Running, channel_of
 
 TOKEN = "receiver-test-token-0123456789"
 
@@ -24,18 +23,6 @@ def running(root: Path, env: dict[str, str]) -> Running:
                "token_env": "RECEIVER_TOKEN"}
     return Running(make_site(root, intake_section(source="receiver", receiver=section)),
                    {**env, "RECEIVER_TOKEN": TOKEN})
-
-
-def channel_of(server: Running, client: socket.socket) -> object:
-    """The server's connection object for client's connection (waitress adds it when the loop accepts)."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        channels = [c for c in list(server.server._map.values())  # noqa: SLF001 - waitress's socket map
-                    if getattr(c, "addr", None) == client.getsockname()]
-        if channels:
-            return channels[0]
-        time.sleep(0.01)
-    raise AssertionError("the server never accepted the connection")
 
 
 def test_the_loop_leaves_a_running_requests_answer_to_its_thread(tmp_path: Path, env: dict[str, str]) -> None:
