@@ -197,3 +197,16 @@ def test_a_journal_with_numbers_for_names_is_read_as_text(tmp_path: Path) -> Non
     (stage / JOURNAL).write_text(json.dumps({"moves": [[7, "7.html"]], "stale": [], "manifest": [7]}))
     assert recover(out) is True
     assert (out / "7.html").read_bytes() == b"seven" and read_manifest(out) == {"7"}
+
+
+def test_a_journal_without_a_manifest_leaves_the_manifest_as_it_was(tmp_path: Path) -> None:
+    """A build that keeps the same files journals manifest null: recovering it moves the pages and
+    writes no manifest (the one on disk already lists them)."""
+    out = tmp_path / "out"
+    stage = staged(out, {"0.put": b"new"})
+    record_manifest(out, ["a.html", "b.html"])
+    before = (out / MANIFEST).read_bytes()
+    commit(stage, Plan(moves=(("0.put", "a.html"),), stale=(), manifest=None))
+    assert json.loads((stage / JOURNAL).read_text(encoding="utf-8"))["manifest"] is None
+    assert recover(out) is True
+    assert (out / "a.html").read_bytes() == b"new" and (out / MANIFEST).read_bytes() == before
