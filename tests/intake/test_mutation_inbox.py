@@ -28,6 +28,16 @@ def test_the_inbox_is_made_private_and_an_open_one_is_tightened(tmp_path: Path) 
     assert stat.S_IMODE(inbox.path.stat().st_mode) == 0o700
 
 
+@pytest.mark.parametrize("mode", [0o701, 0o711, 0o750, 0o500], ids=oct)
+def test_an_inbox_open_even_a_little_is_tightened_to_the_owner_alone(tmp_path: Path, mode: int) -> None:
+    """0o701 lets anyone open a file whose name they know (keys are guessable from the backend's ids)."""
+    inbox = Inbox(tmp_path / "inbox")
+    inbox.path.mkdir()
+    os.chmod(inbox.path, mode)
+    inbox.ensure()
+    assert stat.S_IMODE(inbox.path.stat().st_mode) == 0o700
+
+
 @pytest.mark.parametrize("kind", ["link", "file"])
 def test_an_inbox_that_is_a_link_or_a_file_is_refused(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "inbox"
