@@ -34,3 +34,14 @@ def test_add_many_adds_only_new_keys_and_never_overwrites(tmp_path: Path) -> Non
     assert inbox.add_many([again, other]) == 1
     assert inbox.get("netlify-a").fields == {"name": "Erste"}
     assert sorted(inbox.keys()) == ["netlify-a", "netlify-b"]
+
+
+def test_a_rename_failing_midway_reports_its_own_error_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    """The first file is already renamed when the second rename fails: the cleanup must not trip over the
+    first temp name (gone by then) and hide the real error behind a FileNotFoundError."""
+    (tmp_path / "b.yaml").mkdir()  # a folder where the second file belongs: its rename fails
+    (tmp_path / "b.yaml" / "x").write_text("keeps the folder non-empty")
+    with pytest.raises(IsADirectoryError):
+        files.write_many(tmp_path, [("a.yaml", {"x": 1}), ("b.yaml", {"x": 2}), ("c.yaml", {"x": 3})])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "b.yaml"]  # no temp file, c never renamed
+    assert files.read(tmp_path / "a.yaml") == {"x": 1}
