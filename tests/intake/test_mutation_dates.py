@@ -70,3 +70,23 @@ def test_a_refused_date_is_named_and_the_received_time_stored(value: object, pro
 def test_the_edges_the_year_1000_and_one_day_ahead_are_still_dates() -> None:
     assert utc_date("1000-01-01T00:00:00Z", RECEIVED) == ("1000-01-01T00:00:00Z", None)
     assert utc_date("2026-11-30T08:00:00Z", RECEIVED) == ("2026-11-30T08:00:00Z", None)  # a backend clock ahead
+
+
+def test_a_date_without_a_zone_is_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        assert parse_date("2026-11-29T08:00:00") == dt.datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(("date", "why"), [("0999-12-31T23:59:59Z", "is before the year 1000"),
+                                           ("2030-01-01T00:00:00Z", "is in the future")])
+def test_every_refusal_shows_at_most_60_characters_of_the_value(date: str, why: str) -> None:
+    padded = " " * 55 + date  # blanks around a date are read; shown, they count
+    assert utc_date(padded, RECEIVED) == (AS_RECEIVED, f"date: {' ' * 55 + date[:5] + '…'!r} {why}; stored the "
+                                                       "time it was received")
