@@ -122,6 +122,9 @@ def test_a_home_relative_inbox_and_key_file_are_expanded(tmp_path: Path) -> None
     ({"http": {"request_deadline": 0}}, "intake.http.request_deadline: must be more than 0"),
     ({"http": {"pull_deadline": 0.0}}, "intake.http.pull_deadline: must be more than 0"),
     ({"http": {"timeout": -1}}, "intake.http.timeout: expected a non-negative number, got -1"),
+    ({"http": {"max_pages": 2.5}}, "intake.http.max_pages: expected a non-negative integer, got 2.5"),
+    ({"hash_key_file": ["k"]}, "intake.hash_key_file: expected a non-empty string, got ['k']"),
+    ({"hash_key_env": ["K"]}, "intake.hash_key_env: expected a non-empty string, got ['K']"),
 ])
 def test_every_refusal_names_the_setting_in_full(tmp_path: Path, intake: object, message: str) -> None:
     refused(tmp_path, intake, message)
@@ -141,6 +144,21 @@ def test_zero_is_allowed_where_it_switches_something_off(tmp_path: Path) -> None
                                          "http": {"timeout": 0, "retries": 0, "backoff_max": 0, "max_wait": 0}}})
     assert config.retention_days == 0 and config.spam.max_links == 0 and config.http.max_wait == 0
     assert parse(tmp_path, {"intake": {"limits": {"email": 1}}}).limits.email == 1  # the smallest limit
+    small = parse(tmp_path, {"intake": {"http": {"max_pages": 1, "max_bytes": 1, "request_deadline": 0.5,
+                                                 "pull_deadline": 1}}}).http
+    assert (small.max_pages, small.max_bytes, small.request_deadline, small.pull_deadline) == (1, 1, 0.5, 1)
+
+
+def test_a_setting_given_as_null_is_its_default(tmp_path: Path) -> None:
+    config = parse(tmp_path, {"intake": {"inbox": None, "hash_key_file": None, "hash_key_env": None,
+                                         "official_names": {"stadt": None}}})
+    assert config.inbox == tmp_path / ".inbox" and config.hash_key_env == "INTAKE_HASH_KEY"
+    assert config.hash_key_file == Path(configuration.DEFAULT_KEY_FILE).expanduser()
+    assert dict(config.official_names) == {"stadt": "Stadt"}
+
+
+def test_a_base_url_loses_only_its_trailing_slashes(tmp_path: Path) -> None:
+    assert parse(tmp_path, {"base_url": "https://example.org/LUX//"}).base_url == "https://example.org/LUX"
 
 
 def test_the_key_file_must_stay_out_of_the_repository_also_through_the_root_itself(tmp_path: Path) -> None:
@@ -186,4 +204,8 @@ def test_load_names_the_line_of_broken_yaml_and_undecodable_bytes(tmp_path: Path
         load(tmp_path)
     site_yaml(tmp_path, "title: T\nintake:\n  inbox: x\nintake:\n  inbox: y\n")
     with pytest.raises(ConfigError, match=r"site\.yaml:4: "):
+        load(tmp_path)
+    site_yaml(tmp_path, b"title: Gr\xf6\xdfe\n")  # Latin-1, not UTF-8
+    with pytest.raises(ConfigError, match=f"^{re.escape(str(tmp_path / 'content' / 'site.yaml'))}: not UTF-8 "
+                                          "text: 'utf-8' codec can't decode byte 0xf6 in position 9"):
         load(tmp_path)
