@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import re
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from intake.cli import main, parser
@@ -302,3 +309,46 @@ def test_the_help_of_every_command_is_as_recorded(capsys: pytest.CaptureFixture[
     if request.config.getoption("--update-golden"):
         HELP.write_text(got, encoding="utf-8")
     assert got == HELP.read_text(encoding="utf-8")
+
+
+class WebTerminal(io.StringIO):
+    """The terminal of `review --web`: once the address is shown, a browser opens it and the editor presses
+    Ctrl-C (a real SIGINT, sent only while the command waits for it)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[int] = []
+        self.visitor: threading.Thread | None = None
+
+    def flush(self) -> None:
+        found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", self.getvalue())
+        if found and self.visitor is None:
+            self.visitor = threading.Thread(target=self.visit, args=(found.group(0), threading.main_thread()))
+            self.visitor.start()
+
+    def visit(self, url: str, waiting: threading.Thread) -> None:
+        try:
+            with httpx.Client(timeout=10) as client:
+                self.answers += [client.get(url).status_code, client.get(url.split("?")[0]).status_code]
+        finally:  # Ctrl-C also when the visit failed, or the command would wait forever
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                frame = sys._current_frames().get(waiting.ident)
+                if frame is not None and frame.f_code.co_name == "wait":  # blocked until Ctrl-C
+                    os.kill(os.getpid(), signal.SIGINT)
+                    break
+                time.sleep(0.01)
+
+
+def test_review_web_serves_on_127_0_0_1_until_ctrl_c(cli: Cli) -> None:
+    pull(cli, submission(1))
+    out, err = WebTerminal(), io.StringIO()
+    rt = Runtime(env=cli.env, stdin=io.StringIO(), stdout=out, stderr=err)
+    assert main(["review", "--web", "--port", "0", "--root", str(cli.root)], rt) == 0
+    assert out.visitor is not None
+    out.visitor.join(30)
+    assert out.answers == [303, 200]  # the token opens a session, the page is served
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Moderation im Browser (nur auf diesem Rechner): http://127.0.0.1:")
+    assert lines[1:] == ["Den Link nicht weitergeben: er ist der Zugang. Beenden mit Strg+C."]
+    assert err.getvalue() == "" and cli.entries()[key(1)]["status"] == "pending"
