@@ -344,7 +344,12 @@ def test_review_web_serves_on_127_0_0_1_until_ctrl_c(cli: Cli) -> None:
     pull(cli, submission(1))
     out, err = WebTerminal(), io.StringIO()
     rt = Runtime(env=cli.env, stdin=io.StringIO(), stdout=out, stderr=err)
-    assert main(["review", "--web", "--port", "0", "--root", str(cli.root)], rt) == 0
+    # Ctrl-C as in a terminal, also where the tests run in the background (there SIGINT starts out ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert main(["review", "--web", "--port", "0", "--root", str(cli.root)], rt) == 0
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert out.visitor is not None
     out.visitor.join(30)
     assert out.answers == [303, 200]  # the token opens a session, the page is served
