@@ -60,6 +60,15 @@ def test_a_failed_pull_says_what_it_kept_and_exits_1(cli: Cli) -> None:
     errors = result.err.splitlines()
     assert errors[0].startswith("error: ") and len(errors) == 2
     assert errors[1] == "kept the 0 new entries; run `python -m intake pull` again to continue"
+    assert len(cli.sleeps) == 8  # each back-off on the runtime's sleep, not the real one
+
+
+def test_the_pull_deadline_runs_on_the_runtimes_clock(cli: Cli) -> None:
+    readings = iter(range(0, 10 ** 9, 1000))  # every reading 1000 s later: past the 900 s deadline at once
+    cli.clock = lambda: float(next(readings))
+    cli.transport = mock_transport(FakeNetlify([submission(1)]))
+    result = cli("pull")
+    assert result.code == 1 and "deadline" in result.err
 
 
 def test_a_failed_notice_is_a_warning_and_the_pull_still_succeeds(site: Path, env: dict[str, str]) -> None:
@@ -119,6 +128,8 @@ def test_a_decision_tells_to_rebuild_only_when_one_was_made(cli: Cli) -> None:
     assert failed.err == f"error: netlify-unbekannt: no such submission in {cli.root / '.inbox'}\n"
     mixed = cli("approve", key(1), "netlify-unbekannt")
     assert mixed.code == 1 and mixed.out.splitlines()[-1] == REBUILD
+    assert cli("reject", "netlify-unbekannt", key(2)).code == 1  # a failure early in the batch still counts
+    assert cli("undo", key(2)).code == 0
     assert mixed.out.splitlines()[0].startswith(f"{key(1)}: approved -> ") and mixed.err.count("\n") == 1
     assert cli("spam", key(2)).out.splitlines()[-1] == REBUILD
     rejected = cli("reject", key(1), "--reason", "doppelt")
@@ -159,7 +170,7 @@ class Terminal(io.StringIO):
 def test_reply_reads_the_text_from_stdin_and_prompts_only_a_terminal(cli: Cli) -> None:
     pull(cli, submission(1))
     assert cli("approve", key(1)).code == 0
-    piped = cli("reply", key(1), "--as", "stadt", "--name", "Bürgeramt", stdin="Danke!\n")
+    piped = cli("reply", key(1), "--as", "stadt", "--name", "Bürgeramt", "--by", "Ben", stdin="Danke!\n")
     assert (piped.code, piped.err) == (0, "")
     lines = piped.out.splitlines()
     assert lines[0].startswith("published reply -> content/kommentare/verkehr/reply-") and lines[1] == REBUILD
@@ -168,7 +179,8 @@ def test_reply_reads_the_text_from_stdin_and_prompts_only_a_terminal(cli: Cli) -
     assert main(["reply", key(1), "--as", "themenpate", "--root", str(cli.root)], rt) == 0
     assert err.getvalue() == "type the reply, end with Ctrl-D:\n"
     bodies = sorted(p.read_text(encoding="utf-8") for p in (cli.root / "content" / "kommentare" / "verkehr").glob("reply-*"))
-    assert any("name: Bürgeramt" in b and "Danke!" in b for b in bodies)
+    assert any("name: Bürgeramt" in b and "Danke!" in b and "moderated_by: Ben\n" in b for b in bodies)
+    assert any("Noch eine Antwort." in b and "moderated_by: Redaktion Test\n" in b for b in bodies)
     assert any("Noch eine Antwort." in b and "name: Erika Pate" in b for b in bodies)
 
 
@@ -184,12 +196,14 @@ def test_undo_names_what_it_did_and_tells_to_rebuild(cli: Cli) -> None:
 def test_forget_lists_each_removal_and_warns_of_git_history_only_for_published_comments(cli: Cli) -> None:
     pull(cli, submission(1, email="a@example.org"), submission(2, email="b@example.org"))
     nothing = cli("forget", "niemand@example.org")
-    assert nothing.out == "nothing found for that address (inbox and content/ checked)\n"
+    assert (nothing.code, nothing.out) == (0, "nothing found for that address (inbox and content/ checked)\n")
+    cli.clock = lambda: dt.datetime(2026, 12, 24, 18, 0, tzinfo=dt.timezone.utc).timestamp()
     inbox_only = cli("forget", "a@example.org").out.splitlines()
     assert inbox_only[0].startswith(f"removed inbox entry {key(1)}")
     assert inbox_only[1] == (f"1 removal(s). {REBUILD}; also delete the submission at the form backend if it is "
                              "kept there")
     assert len(inbox_only) == 2
+    assert cli.entries()[key(1)]["purged_at"] == "2026-12-24T18:00:00Z"  # the tombstone's time is the command's
     assert cli("approve", key(2)).code == 0
     published = cli("forget", "b@example.org").out.splitlines()
     assert published[-2].startswith("2 removal(s). ")
@@ -218,6 +232,17 @@ def test_stats_lines_in_full(cli: Cli) -> None:
         "spam rule: -",  # the erased one took its reasons along
         "invalid field: topic 1",
         "published: verkehr 1"]
+
+
+def test_stats_count_each_rule_and_field_by_its_name(site: Path, env: dict[str, str]) -> None:
+    make_site(site, intake_section(spam={"disallowed_words": ["https:"]}))  # a banned word may hold a colon
+    cli = Cli(site, env)
+    late = submission(3, body="Siehe https://a.example")
+    late["created_at"] = "2099-01-01T00:00:00.000Z"  # a date with colons in its problem
+    pull(cli, submission(1, body="https://x.example"), submission(2), late)
+    lines = cli("stats").out.splitlines()
+    assert "topic: verkehr 3" in lines
+    assert "spam rule: disallowed-word 3" in lines and "invalid field: date 1" in lines  # the referrer has https:
 
 
 def test_stats_of_an_empty_inbox(cli: Cli) -> None:
