@@ -354,7 +354,14 @@ class WebTerminal(io.StringIO):
     def visit(self, url: str, waiting: threading.Thread) -> None:
         try:
             with httpx.Client(timeout=10) as client:
-                self.answers += [client.get(url).status_code, client.get(url.split("?")[0]).status_code]
+                base = url.split("/?")[0]
+                self.answers.append(client.get(url).status_code)
+                page = client.get(base + "/")
+                self.answers.append(page.status_code)
+                seen = dict(re.findall(r'name="(csrf|key|digest)" value="([^"]*)"', page.text))
+                decided = client.post(base + "/entscheiden", data={**seen, "action": "rejected"},
+                                      headers={"Origin": base})
+                self.answers.append(decided.status_code)
         finally:  # Ctrl-C also when the visit failed, or the command would wait forever
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -377,8 +384,9 @@ def test_review_web_serves_on_127_0_0_1_until_ctrl_c(cli: Cli) -> None:
         signal.signal(signal.SIGINT, before)
     assert out.visitor is not None
     out.visitor.join(30)
-    assert out.answers == [303, 200]  # the token opens a session, the page is served
+    assert out.answers == [303, 200, 303]  # the token opens a session, the page is served, a decision taken
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("Moderation im Browser (nur auf diesem Rechner): http://127.0.0.1:")
     assert lines[1:] == ["Den Link nicht weitergeben: er ist der Zugang. Beenden mit Strg+C."]
-    assert err.getvalue() == "" and cli.entries()[key(1)]["status"] == "pending"
+    assert err.getvalue() == "" and cli.entries()[key(1)]["status"] == "rejected"
+    assert cli.entries()[key(1)]["moderated_by"] == "Redaktion Test"  # the editor the command was started as
