@@ -4,6 +4,7 @@ becomes one line (written for the mutation run of intake/cli.py, commands.py and
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 import re
@@ -273,6 +274,30 @@ def test_ctrl_c_is_one_line_and_exit_1(cli: Cli) -> None:
     rt = Runtime(env=cli.env, stdin=Interrupted(), stdout=out, stderr=err)
     assert main(["reply", key(1), "--as", "stadt", "--root", str(cli.root)], rt) == 1
     assert err.getvalue() == "interrupted; everything written so far is complete (writes are atomic)\n"
+
+
+class HungUp(io.StringIO):
+    """Standard input of a terminal that went away (an SSH session dropped): EIO, an error without a file name."""
+
+    def read(self, size: int | None = -1) -> str:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def test_an_error_without_a_file_name_is_one_line_without_empty_brackets(cli: Cli) -> None:
+    pull(cli, submission(1))
+    assert cli("approve", key(1)).code == 0
+    out, err = io.StringIO(), io.StringIO()
+    rt = Runtime(env=cli.env, stdin=HungUp(), stdout=out, stderr=err)
+    assert main(["reply", key(1), "--as", "stadt", "--root", str(cli.root)], rt) == 1
+    assert err.getvalue() == ("error: Input/output error; every file written before this is complete (writes are "
+                              "atomic): fix the cause and run the command again\n")
+
+
+def test_without_a_runtime_the_process_environment_is_used(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    pull(cli, submission(1))
+    monkeypatch.setenv("INTAKE_EDITOR", "Aus der Umgebung")
+    assert main(["reject", key(1), "--root", str(cli.root)]) == 0
+    assert cli.entries()[key(1)]["moderated_by"] == "Aus der Umgebung"
 
 
 def test_without_root_the_current_folder_is_the_site(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
