@@ -3,6 +3,7 @@ becomes one line (written for the mutation run of intake/cli.py, commands.py and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import io
@@ -293,11 +294,18 @@ def test_an_error_without_a_file_name_is_one_line_without_empty_brackets(cli: Cl
                               "atomic): fix the cause and run the command again\n")
 
 
-def test_without_a_runtime_the_process_environment_is_used(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_runtime_the_process_environment_and_its_current_streams_are_used(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The streams of the moment, not those of import time: a caller's redirect_stdout is honoured."""
     pull(cli, submission(1))
     monkeypatch.setenv("INTAKE_EDITOR", "Aus der Umgebung")
-    assert main(["reject", key(1), "--root", str(cli.root)]) == 0
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        assert main(["reject", key(1), "--root", str(cli.root)]) == 0
+        assert main(["show", "netlify-unbekannt", "--root", str(cli.root)]) == 1
     assert cli.entries()[key(1)]["moderated_by"] == "Aus der Umgebung"
+    assert out.getvalue().splitlines()[-1] == REBUILD
+    assert err.getvalue().startswith("error: netlify-unbekannt: no such submission")
 
 
 def test_without_root_the_current_folder_is_the_site(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
