@@ -319,12 +319,14 @@ def test_without_root_the_current_folder_is_the_site(cli: Cli, monkeypatch: pyte
 def test_usage_errors_and_help_exit_as_argparse_says(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     assert main(["list", "--status", "weg"]) == 2
-    assert main(["receive", "--port", "achtzig"]) == 2
+    assert main(["receive", "--port", "achtzig", "--root", "/nonexistent"]) == 2
 
 
 def test_the_receiver_and_the_web_review_listen_locally_by_default() -> None:
     receive = parser().parse_args(["receive"])
     assert (receive.host, receive.port) == ("127.0.0.1", 8080)
+    assert parser().parse_args(["receive", "--port", "8081"]).port == 8081  # a number, not the text
+    assert parser().parse_args(["review", "--port", "0"]).port == 0
     review = parser().parse_args(["review", "--web"])
     assert (review.web, review.port, review.by) == (True, 8765, None)
     assert parser().parse_args(["review"]).web is False
