@@ -18,9 +18,10 @@ class Runtime:
     """Everything from outside the process, injectable so tests need no monkeypatching."""
 
     env: Mapping[str, str] = field(default_factory=dict)
-    stdin: TextIO = sys.stdin
-    stdout: TextIO = sys.stdout
-    stderr: TextIO = sys.stderr
+    # the streams when the Runtime is made, not when this module was imported (a caller may have redirected them)
+    stdin: TextIO = field(default_factory=lambda: sys.stdin)
+    stdout: TextIO = field(default_factory=lambda: sys.stdout)
+    stderr: TextIO = field(default_factory=lambda: sys.stderr)
     transport: httpx.BaseTransport | None = None
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time

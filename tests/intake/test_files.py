@@ -49,3 +49,25 @@ def test_clean_temps_counts_what_it_removed_and_nothing_else(tmp_path: Path) -> 
     assert files.clean_temps(tmp_path) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["k-1.yaml"]
     assert files.clean_temps(tmp_path) == 0
+
+
+def test_remove_deletes_a_file_and_says_whether_it_was_there(tmp_path: Path) -> None:
+    (tmp_path / "k-1.yaml").write_text("a: 1")
+    assert files.remove(tmp_path / "k-1.yaml") is True
+    assert list(tmp_path.iterdir()) == []
+    assert files.remove(tmp_path / "k-1.yaml") is False
+
+
+def test_syncfs_flushes_a_real_folder_on_linux(tmp_path: Path) -> None:
+    assert files.syncfs(tmp_path) is True
+
+
+def test_syncfs_without_the_call_says_so_instead_of_failing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A C library without syncfs (macOS, musl without it): False, so write_many falls back to one fsync each."""
+    import ctypes
+
+    def no_library(*args: object, **kwargs: object) -> None:
+        raise OSError("no such library")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    assert files.syncfs(tmp_path) is False

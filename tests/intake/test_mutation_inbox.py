@@ -28,6 +28,36 @@ def test_the_inbox_is_made_private_and_an_open_one_is_tightened(tmp_path: Path) 
     assert stat.S_IMODE(inbox.path.stat().st_mode) == 0o700
 
 
+def test_a_new_inbox_is_private_from_its_first_moment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made with mode 0700, not made open and tightened after: between the two, others could list it."""
+    import intake.inbox
+
+    changed: list[object] = []
+    real_chmod = os.chmod
+
+    def chmod(path: object, mode: int) -> None:  # the real chmod, watched
+        changed.append(path)
+        real_chmod(path, mode)
+
+    monkeypatch.setattr(intake.inbox.os, "chmod", chmod)
+    old = os.umask(0o022)  # the usual umask: a folder made without a mode would be 0755
+    try:
+        Inbox(tmp_path / "neu").ensure()
+    finally:
+        os.umask(old)
+    assert changed == [] and stat.S_IMODE((tmp_path / "neu").stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("mode", [0o701, 0o711, 0o750, 0o500], ids=oct)
+def test_an_inbox_open_even_a_little_is_tightened_to_the_owner_alone(tmp_path: Path, mode: int) -> None:
+    """0o701 lets anyone open a file whose name they know (keys are guessable from the backend's ids)."""
+    inbox = Inbox(tmp_path / "inbox")
+    inbox.path.mkdir()
+    os.chmod(inbox.path, mode)
+    inbox.ensure()
+    assert stat.S_IMODE(inbox.path.stat().st_mode) == 0o700
+
+
 @pytest.mark.parametrize("kind", ["link", "file"])
 def test_an_inbox_that_is_a_link_or_a_file_is_refused(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "inbox"
