@@ -65,7 +65,7 @@ class Images:
         self.url = url  # urls.url_for with the site's prefix
         self.asked: set[tuple[str, str | None]] = set()
         # infos never change in an Images: each picture is worked out once, not once per page (the
-        # variants' names are hashes: a tenth of a topic page's rendering time before this)
+        # variants' names are hashes: a fifth of a topic page's rendering time before this)
         self._made: dict[tuple[str, str, str | None], Picture | None] = {}
         self._tags: dict[tuple, Markup] = {}
         self._keys: dict[tuple, tuple] = {}
@@ -102,8 +102,8 @@ class Images:
         tag = self._tags.get(key)
         if tag is None:
             tag = self._tags[key] = self._img(src, alt, use, lazy, crop, cls)
-        else:
-            self.asked.add((src, crop))
+        elif src:
+            self.asked.add((src, crop))  # as picture() records it on the first call
         return tag
 
     def _img(self, src: str, alt: str, use: str, lazy: bool, crop: str | None, cls: str | None) -> Markup:
