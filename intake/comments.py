@@ -73,6 +73,21 @@ def unpublish(path: Path) -> bool:
     return files.remove(path)
 
 
+def withdraw(root: Path, topic: str, cid: str, replies_first: str) -> str:
+    """Take a comment off the site if it is published (whatever the inbox says: an approve may have
+    failed halfway), refusing while replies hang under it; the note for the editor ("" if it was not
+    published). replies_first: what the refusal tells the editor to do with the replies."""
+    path = comment_file(root, topic, cid)
+    if path is None or not path.is_file():
+        return ""
+    replies = children(root, topic, cid)
+    if replies:
+        raise RunError(f"{cid}: has {len(replies)} published replies ({', '.join(p.stem for p in replies)}); "
+                       f"{replies_first}")
+    unpublish(path)
+    return f" (removed {path.relative_to(root)})"
+
+
 def write_comment(root: Path, data: dict[str, Any]) -> Path:
     """Write one approved comment as the contract says: its fields, in order, dates as stamps."""
     path = comment_file(root, data["topic"], data["id"])

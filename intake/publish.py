@@ -81,15 +81,7 @@ def decline(config: IntakeConfig, inbox: Inbox, key: str, status: str, decision:
     """Reject or mark as spam; a published comment file is taken off (unless it has replies)."""
     with inbox.lock(wait=LOCK_WAIT):
         entry = current(inbox, key, decision.expected)
-        note = ""
-        path = comments.comment_file(config.root, entry.topic, entry.key)
-        if path is not None and path.is_file():  # whatever the inbox says: an approve may have failed halfway
-            replies = comments.children(config.root, entry.topic, entry.key)
-            if replies:
-                raise RunError(f"{entry.key}: has {len(replies)} published replies ("
-                               f"{', '.join(p.stem for p in replies)}); decide on those first")
-            comments.unpublish(path)
-            note = f" (removed {path.relative_to(config.root)})"
+        note = comments.withdraw(config.root, entry.topic, entry.key, "decide on those first")
         inbox.put(entry.with_changes(status=status, moderated_at=decision.now, moderated_by=decision.by,
                             reason=decision.reason, comment_path=None))
     return f"{entry.key}: {status}{note}"

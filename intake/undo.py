@@ -24,15 +24,7 @@ def undo(config: IntakeConfig, inbox: Inbox, key: str, decision: Decision) -> st
             raise RunError(f"{entry.key}: is {entry.status}; there is no decision to undo")
         if entry.purged_at and not entry.fields.get("body"):
             raise RunError(f"{entry.key}: its text was purged after the retention period; it cannot be pending again")
-        note = ""
-        path = comments.comment_file(config.root, entry.topic, entry.key)
-        if path is not None and path.is_file():
-            replies = comments.children(config.root, entry.topic, entry.key)
-            if replies:
-                raise RunError(f"{entry.key}: has {len(replies)} published replies ("
-                               f"{', '.join(p.stem for p in replies)}); undo those first")
-            comments.unpublish(path)
-            note = f" (removed {path.relative_to(config.root)})"
+        note = comments.withdraw(config.root, entry.topic, entry.key, "undo those first")
         inbox.put(entry.with_changes(status="pending", official=None, moderated_at=None, moderated_by=None,
                                      reason=None, comment_path=None))
     return f"{entry.key}: {entry.status} undone, pending again{note}"
