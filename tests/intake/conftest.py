@@ -37,3 +37,19 @@ def cli(site: Path, env: dict[str, str]) -> Cli:
 def blns() -> list[str]:
     """The Big List of Naughty Strings."""
     return json.loads(BLNS.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def renamed(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every (source, target) intake.files renames, as it happens; the renames are real."""
+    import os
+    from intake import files
+    seen: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(source: str, target: str) -> None:
+        seen.append((str(source), str(target)))
+        real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", replace)
+    return seen

@@ -49,15 +49,7 @@ def test_a_rename_failing_midway_reports_its_own_error_and_leaves_no_temp_file(t
 
 
 def test_a_batch_makes_missing_folders_and_puts_its_temp_files_where_clean_temps_finds_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    renamed: list[tuple[str, str]] = []
-    real_replace = os.replace
-
-    def replace(source: str, target: str) -> None:  # the real rename, watched
-        renamed.append((str(source), str(target)))
-        real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", replace)
+        tmp_path: Path, renamed: list[tuple[str, str]]) -> None:
     folder = tmp_path / "a" / "b"
     files.write_many(folder, [("k1.yaml", {"x": 1}), ("k2.yaml", {"x": 2})])
     assert [Path(target).name for _, target in renamed] == ["k1.yaml", "k2.yaml"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,8 @@ def test_read_gives_back_what_write_wrote(tmp_path: Path) -> None:
     assert "name: \"Jürgen " in (tmp_path / "deep" / "er" / "x.yaml").read_text(encoding="utf-8")  # PyYAML escapes astral characters
 
 
-def test_the_temp_file_is_where_a_rerun_finds_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_temp_file_is_where_a_rerun_finds_it(tmp_path: Path, renamed: list[tuple[str, str]]) -> None:
     """A writer killed before its rename leaves the temp file: same folder, the prefix clean_temps removes."""
-    renamed: list[tuple[str, str]] = []
-    real_replace = os.replace
-
-    def replace(source: str, target: str) -> None:  # the real rename, watched
-        renamed.append((str(source), str(target)))
-        real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", replace)
     files.write(tmp_path / "k-1.yaml", {"a": 1})
     ((temp, target),) = renamed
     assert Path(temp).parent == tmp_path and target == str(tmp_path / "k-1.yaml")
