@@ -13,16 +13,14 @@ from playwright.sync_api import expect
 
 from intake_fakes import submission
 from intake_support import BLNS
-from review_web_support import ReviewSite, some
+from review_web_support import ReviewSite, served
 
 WAIT = 15_000  # ms: bounds a hang, asserts no speed
 
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[ReviewSite]:
-    site = ReviewSite(tmp_path / "site", some(3))
-    yield site
-    site.close()
+    yield from served(tmp_path, 3)
 
 
 def editor_page(browser: Any, web: ReviewSite, javascript: bool = False) -> Any:

@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from review_web_support import ReviewSite, some
+from review_web_support import ReviewSite, served
 from test_axe import RULES, describe
 
 WAIT = 15_000  # ms: bounds a hang, asserts no speed
@@ -17,9 +17,7 @@ WAIT = 15_000  # ms: bounds a hang, asserts no speed
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[ReviewSite]:
-    site = ReviewSite(tmp_path / "site", some(3))
-    yield site
-    site.close()
+    yield from served(tmp_path, 3)
 
 
 def focused(page: Any) -> dict[str, str]:

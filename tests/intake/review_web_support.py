@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from intake import config as configuration
 from intake.runtime import Runtime
@@ -49,3 +49,10 @@ class ReviewSite:
 def some(count: int, **data: str) -> list[dict[str, Any]]:
     """count ordinary submissions."""
     return [submission(i, **data) for i in range(1, count + 1)]
+
+
+def served(tmp_path: Path, count: int) -> Iterator[ReviewSite]:
+    """A review site with count pending submissions, served for one test and stopped after it (a fixture's body)."""
+    site = ReviewSite(tmp_path / "site", some(count))
+    yield site
+    site.close()

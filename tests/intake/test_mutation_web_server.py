@@ -27,14 +27,12 @@ from intake.web.actions import digest
 from intake.web.guard import Session
 from intake_fakes import FakeNetlify, mock_transport, submission
 from intake_support import Cli
-from review_web_support import ReviewSite, some
+from review_web_support import ReviewSite, some, served
 
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[ReviewSite]:
-    site = ReviewSite(tmp_path / "site", some(2))
-    yield site
-    site.close()
+    yield from served(tmp_path, 2)
 
 
 def login(web: ReviewSite) -> tuple[httpx.Client, str]:

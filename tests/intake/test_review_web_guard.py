@@ -16,14 +16,12 @@ import httpx
 import pytest
 
 from intake_support import REPO
-from review_web_support import ENV, ReviewSite, some
+from review_web_support import ENV, ReviewSite, served
 
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[ReviewSite]:
-    site = ReviewSite(tmp_path / "site", some(2))
-    yield site
-    site.close()
+    yield from served(tmp_path, 2)
 
 
 def logged_in(web: ReviewSite) -> tuple[httpx.Client, str]:
