@@ -120,14 +120,15 @@ class BuildRun:
         session, root, out = self.session, self.root, self.out
         if self.fresh_out:
             caching.discard(root, out)  # the cache of a folder since deleted: it must not vouch for pages written now
+        media_version = deps.media_version()
         if session and session.cache and session.cache.version == version \
                 and session.disk == caching.stamp(root, out):  # else another build changed out/ meanwhile
             last = session.cache
         elif self.options.tuning.cache:
-            last = caching.Cache.load(root, out, version, deps.media_version())
+            last = caching.Cache.load(root, out, version, media_version)
         else:
             last = caching.Cache(version)
-        fresh = caching.Cache(version, started_ns=time.time_ns(), media_version=deps.media_version())
+        fresh = caching.Cache(version, started_ns=time.time_ns(), media_version=media_version)
         self.caches = caching.Caches(last, fresh, last.started_ns - RACY_NS if last.started_ns else None)
         self.trust_out = session is not None and session.cache is last and not self.fresh_out
         return self.caches
