@@ -75,12 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["import-wordpress"]:
         try:
             return import_wordpress(parse_import(argv[1:]))
+        except BrokenPipeError:
+            raise
         except OSError as exc:
             print(system_error(exc), file=sys.stderr)
             return 1
     args = parse_args(argv)
     try:
         return run(args)
+    except BrokenPipeError:
+        raise  # the reader left: handled where the process ends, not reported as a failure
     except OSError as exc:  # a full disk, a folder without write permission: one line, no traceback
         print(system_error(exc), file=sys.stderr)
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import select
 import signal
 import socket
@@ -84,3 +85,15 @@ def test_serve_on_a_port_in_use_says_so_and_exits_2(site_root: Path, tmp_path: P
     assert done.returncode == 2, done.stderr
     assert f"serve: cannot listen on 127.0.0.1:{port}: Address already in use; try --port" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_error_to_report(site_root: Path, tmp_path: Path) -> None:
+    """`python build.py | head -1`: the build is done; its closed stdout is not 'error: Broken pipe'."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the report is printed
+    done = subprocess.run([sys.executable, "build.py", "--root", str(site_root), "--out", str(tmp_path / "out"),
+                           "--today", TODAY.isoformat()], cwd=REPO, stdout=write_end, stderr=subprocess.PIPE,
+                          text=True, timeout=120)
+    os.close(write_end)
+    assert "Broken pipe" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
