@@ -232,6 +232,26 @@ def test_invisible_controls_in_comment_names_are_dropped_and_names_isolated(site
         assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b")
 
 
+def test_bidi_controls_in_comment_bodies_are_dropped_so_text_and_links_read_as_written(site_root: Path,
+                                                                                    tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+    k1 = site_root / "content" / "kommentare" / "mobilitaet" / "k1.yaml"
+    # an override inside a URL would show the link's text reversed while it points elsewhere
+    k1.write_text(k1.read_text(encoding="utf-8").replace(
+        "(Studie).", '(Studie). \u202eSiehe https://example.org/\u202ehcuS\u202c und \u2067\u05e9\u05dc\u05d5\u05dd\u2069\u200f.'),
+        encoding="utf-8")
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    soup = BeautifulSoup((out / "themen" / "mobilitaet" / "index.html").read_text(encoding="utf-8"), "html5lib")
+    body = soup.select_one("#kommentar-k1 .comment-body")
+    assert "Siehe https://example.org/hcuS und \u05e9\u05dc\u05d5\u05dd\u200f." in body.get_text()  # the mark stays
+    links = [(a["href"], a.get_text()) for a in body.select("a")]
+    assert ("https://example.org/hcuS", "https://example.org/hcuS") in links
+    for path in (p for p in out.rglob("*") if p.suffix in (".html", ".xml", ".json", ".csv")):
+        text = path.read_text(encoding="utf-8-sig")
+        assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), path
+
+
 @pytest.mark.parametrize("url", ["//evil.example/x", "/\\evil.example/", "/\t/evil.example/"])
 def test_protocol_relative_urls_are_refused(site_root: Path, tmp_path: Path, url: str) -> None:
     topic = site_root / "content" / "themen" / "mobilitaet.md"

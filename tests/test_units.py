@@ -277,3 +277,15 @@ def test_invisible_characters_are_dropped_from_names(name: str, shown: str) -> N
     from sitegen.core.codepoints import strip_invisible
 
     assert strip_invisible(name) == shown
+
+
+@pytest.mark.parametrize("body,shown", [
+    ("a\u202ab\u202bc\u202cd\u202de\u202ef", "abcdef"), ("\u2066x\u2067y\u2068z\u2069", "xyz"),
+    ("\u05e9\u05dc\u05d5\u05dd\u200f 1\u200e \u061c", "\u05e9\u05dc\u05d5\u05dd\u200f 1\u200e \u061c"),  # marks: kept
+    ("\U0001f469\u200d\U0001f4bb und\u200b so", "\U0001f469\u200d\U0001f4bb und\u200b so"),  # joiners and spaces: a body's own
+    ("Plain ASCII", "Plain ASCII")])
+def test_bidi_embeddings_overrides_and_isolates_are_dropped_from_bodies(body: str, shown: str) -> None:
+    """The page's expected text in test_blns.py goes through strip_reordering too, so it cannot catch a change in it."""
+    from sitegen.core.codepoints import strip_reordering
+
+    assert strip_reordering(body) == shown

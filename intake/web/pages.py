@@ -21,6 +21,7 @@ from intake.errors import RunError
 from intake.inbox import Inbox
 from intake.web.actions import ACTIONS, digest
 from intake.web.guard import Session
+from sitegen.core.codepoints import strip_invisible, strip_reordering
 from sitegen.core.contract import OFFICIAL
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,6 +29,8 @@ RECENT = 10  # approved comments offered for an official reply
 REBUILD = "python build.py"
 ENV = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                   trim_blocks=True, lstrip_blocks=True)
+# names and bodies as the site will show them: a bidi override must not reverse the text an editor judges
+ENV.filters.update(as_name=lambda name: strip_invisible(name).strip(), as_body=strip_reordering)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Code points no page may show: the ones HTML and XML forbid, and the invisible ones that disguise a name."""
+"""Code points no page may show: the ones HTML and XML forbid, the invisible ones that disguise a
+name, and the bidi controls that reorder a comment's text."""
 
 from __future__ import annotations
 
@@ -38,3 +39,14 @@ _INVISIBLE = re.compile("[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u20
 def strip_invisible(text: str) -> str:
     """Drop bidi controls and zero-width characters that could disguise a visitor's name."""
     return _INVISIBLE.sub("", text) if not text.isascii() else text
+
+
+# Bidi embeddings, overrides and isolates. In a comment's body one can reverse the rest of its
+# paragraph, or show a link's text in another order than the address it points to. The marks (LRM,
+# RLM, ALM) stay: writers of right-to-left scripts use them, and they reorder no letters.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_reordering(text: str) -> str:
+    """Drop the bidi controls that could make a comment's text read otherwise than it is written."""
+    return _REORDERING.sub("", text) if not text.isascii() else text

@@ -12,7 +12,7 @@ from . import rules
 from .confine import allowed
 from .contract import COMMENT_ID, MAX_DEPTH, SLUG
 from .errors import Problems
-from .codepoints import strip_invisible
+from .codepoints import strip_invisible, strip_reordering
 from .markdown_html import markdown_to_html
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
@@ -185,7 +185,8 @@ def read_comment(path: Path, problems: Problems) -> Comment | None:
                 "move the file into the folder of its topic")
     if len(problems.errors) > before:
         return None
-    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=strip_invisible(d["name"]).strip(), body=d["body"],
+    return Comment(id=d["id"], topic=d["topic"], parent=d["parent"], name=strip_invisible(d["name"]).strip(),
+                   body=strip_reordering(d["body"]),
                    date=utc(d["date"]), official=d["official"], moderated_at=utc(d["moderated_at"]),
                    moderated_by=d["moderated_by"], source=problems.show(path))
 

@@ -332,6 +332,21 @@ def test_a_pending_reply_shows_what_it_answers_on_the_page(cli: Cli) -> None:
     assert '<p class="who">Erste Person:</p>' in page and "Kommentar Nummer 1 zur Zukunft." in page
 
 
+def test_names_and_bodies_are_shown_as_the_site_will_show_them(cli: Cli) -> None:
+    """A bidi override must not reverse the text an editor judges: the page drops what the build drops."""
+    config = load_config(cli.root)
+    inbox = pulled(cli, submission(1, name="Erste\u202e Person", body="Gut\u2067 so\u2069 \u200f!"))
+    from intake import publish
+
+    parent = next(iter(inbox.entries())).key
+    publish.approve(config, inbox, parent, publish.Decision(by="R", now="2026-11-30T10:00:00Z"))
+    pulled(cli, submission(1), submission(2, name="\u200bZweite", body="\u202dJa\u202c", parent=parent))
+    page = pages.queue(config, Session(csrf="c"))
+    assert '<p class="who">Erste Person:</p><p class="text">Gut so \u200f!</p>' in page
+    assert ". Zweite zu „verkehr“</h3>" in page and '<p class="text">Ja</p>' in page
+    assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b")
+
+
 def test_a_parent_file_that_cannot_be_read_counts_as_not_published(cli: Cli) -> None:
     config = load_config(cli.root)
     inbox = pulled(cli, submission(1))
