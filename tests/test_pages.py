@@ -167,3 +167,27 @@ def test_real_site_shows_the_seed_topic_completely(real_site: Path, tmp_path: Pa
                      "Schreiben Sie einen Kommentar"):
         assert expected in text, expected
     assert not re.search(r"https?://", " ".join(a.get("href", "") for a in page.select("main a")))  # no invented URLs
+
+
+def test_a_long_page_encoded_a_piece_at_a_time_is_the_page_rendered_whole(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list of all topics is encoded a piece at a time (render.long_page): cut into many pieces
+    here, umlauts included, it is byte for byte what Renderer.page makes of the same template."""
+    from sitegen.core import render
+    from sitegen.core.site import pages
+
+    made: list[str] = []
+    real = render.Renderer.long_page
+
+    def compared(self: render.Renderer, template: str, url: str, **context: object) -> bytes:
+        page = real(self, template, url, **context)
+        assert page == self.page(template, url, **context) and "für".encode() in page
+        made.append(template)
+        return page
+
+    monkeypatch.setattr(render, "LONG_PAGE_PIECE", 100)
+    monkeypatch.setattr(render.Renderer, "long_page", compared)
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    assert len(dict(pages(root, TODAY))["themen/index.html"]) > 10 * 100
+    assert made == ["topics.html"]
