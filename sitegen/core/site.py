@@ -14,6 +14,7 @@ from typing import Iterator
 from . import images as imaging
 from .assets import fingerprint
 from .image_encode import encode
+from .image_metadata import without_metadata
 from .load import load
 from .model import Comment
 from .outputs import CommentOutputs
@@ -49,7 +50,7 @@ def pages(root: Path, today: dt.date, drafts: bool = False) -> Iterator[tuple[st
     yield from renderer.rest(site, assets, gathered, gathered.recent(comments.__getitem__), counts)  # type: ignore[misc]
     yield from renderer.event_files(site, site.events, {t.slug: t for t in site.topics})
     for path in published(folder):
-        yield (Path("dateien") / path.relative_to(folder)).as_posix(), path.read_bytes()
+        yield (Path("dateien") / path.relative_to(folder)).as_posix(), without_metadata(path.read_bytes(), path.suffix).data
     yield from variants(folder, images.infos, images.take())
 
 

@@ -15,6 +15,7 @@ from typing import Iterable
 from . import cache as caching
 from ..core import images as imaging
 from ..core.image_encode import encode
+from ..core.image_metadata import without_metadata
 from ..core.published_files import published
 from ..core.readers import signature
 from .scan import settled
@@ -37,15 +38,19 @@ def image_index(folder: Path, caches: caching.Caches) -> dict[str, imaging.Image
 
 
 def media(folder: Path, caches: caching.Caches, writer: Writer) -> None:
-    """Copy the files whose signature changed (links leading out of the site root were refused before)."""
+    """Publish the files whose signature changed, images without their metadata (image_metadata.py);
+    links leading out of the site root were refused before."""
     for path in published(folder):
         rel = (Path("dateien") / path.relative_to(folder)).as_posix()
         sig = settled(path, signature(path.stat()), caches.racy)
-        if caches.last.files.get(rel, (None,))[0] == sig and (writer.out / rel).is_file():
+        last = caches.last.files.get(rel)
+        if last and last[0] == sig and (writer.out / rel).is_file():
             writer.keep(rel)
+            caches.fresh.files[rel] = last
         else:
-            writer.put(rel, path.read_bytes())
-        caches.fresh.files[rel] = (sig, None)
+            shown = without_metadata(path.read_bytes(), path.suffix)
+            writer.put(rel, shown.data)
+            caches.fresh.files[rel] = (sig, shown.problem)  # the problem, warned about while the file is unchanged
 
 
 PRE_ENCODED_MAX = 64 * 2**20  # bytes of variants held in memory between the two steps below
@@ -108,6 +113,9 @@ def _kept(info: imaging.ImageInfo, crop: str | None, caches: caching.Caches, out
 
 
 def image_problems(fresh: caching.Cache) -> list[str]:
-    """The build's warnings about images (unreadable, too large), from what this build probed."""
+    """The build's warnings about images (unreadable, too large, metadata left in), from what this
+    build probed and published."""
+    kept_metadata = [f"content/{rel}: {record[1]}" for rel, record in sorted(fresh.files.items())
+                     if rel.startswith("dateien/") and record[1]]
     return imaging.problems({key[len(PROBED):]: record[1] for key, record in fresh.media.items()
-                             if key.startswith(PROBED)})
+                             if key.startswith(PROBED)}) + kept_metadata
