@@ -159,3 +159,22 @@ def test_cli_usage_error_exit_2(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "build.py", "--root", str(tmp_path / "nowhere")],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 2 and "has no content/ folder" in proc.stderr
+
+
+def test_the_build_finds_a_comment_id_used_twice_and_names_both_files(site_root: Path, tmp_path: Path) -> None:
+    """The engine's check (pipeline.check_across_files) tells the usual case, no id twice, apart
+    without listing every comment: with one id twice it still names both files, and only that id."""
+    from sitegen import build
+    from sitetest import TODAY
+
+    source = site_root / "content" / "kommentare" / "mobilitaet" / "k4.yaml"  # no parent: only its id clashes
+    copy = site_root / "content" / "kommentare" / "wohnen" / "k4.yaml"
+    copy.parent.mkdir(exist_ok=True)
+    copy.write_text(source.read_text(encoding="utf-8").replace("topic: mobilitaet", "topic: wohnen"), encoding="utf-8")
+    with pytest.raises(BuildError) as info:
+        build(site_root, tmp_path / "out", today=TODAY)
+    assert [str(e) for e in info.value.errors] == [
+        "content/kommentare/wohnen/k4.yaml:1: the comment id 'k4' is used twice\n"
+        "    hint: also in content/kommentare/mobilitaet/k4.yaml"]
+    copy.unlink()
+    build(site_root, tmp_path / "out", today=TODAY)
