@@ -57,6 +57,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "sitegen/core/rules.py": ("tests/test_units.py", "tests/test_errors.py"),
     "sitegen/core/markdown_html.py": ("tests/test_speedups.py", "tests/test_comment_markup.py"),
     "sitegen/core/comment_html.py": ("tests/test_comment_markup.py", "tests/test_units.py", "tests/test_properties.py"),
+    "sitegen/core/image_metadata.py": ("tests/test_image_metadata.py",),
     "sitegen/core/codepoints.py": ("tests/test_blns.py", "tests/test_units.py", "tests/test_properties.py",
                                    "tests/test_flatyaml.py"),
     # test_errors.py and test_units.py reach the Validator through whole builds: 30 s per mutant, hours per run

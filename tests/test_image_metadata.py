@@ -11,7 +11,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 
 import imagefiles as f
 from sitegen import build
-from sitegen.core.image_metadata import without_metadata
+from sitegen.core.image_metadata import Published, without_metadata
 from sitetest import TODAY
 
 SECRETS = (b"Kamerahersteller", b"2026:05:01", b"Jena-Nord", b"geheimer Kommentar", b"Autorin")
@@ -123,3 +123,167 @@ def test_the_build_publishes_originals_stripped_and_warns_about_one_it_cannot_re
     again = build(site_root, out, today=TODAY)  # unchanged: kept, and still warned about
     assert again.written == () and [w for w in again.warnings if "metadata" in w] == [
         w for w in report.warnings if "metadata" in w]
+
+
+# --- the structures byte by byte: hand-made files, every kind of segment and chunk ---------------
+
+def seg(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def tiff_mm(orientation: int, kind: int = 3) -> bytes:
+    """Big-endian EXIF: a GPS pointer, another SHORT, then the orientation (a SHORT unless kind says otherwise)."""
+    value = struct.pack(">HH", orientation, 0) if kind == 3 else struct.pack(">I", orientation)
+    return b"MM\x00*" + struct.pack(">IH", 8, 3) + struct.pack(">HHII", 0x8825, 4, 1, 50) \
+        + struct.pack(">HHIHH", 0x0128, 3, 1, 2, 0) \
+        + struct.pack(">HHI", 0x0112, kind, 1) + value + b"\x00\x00\x00\x00" + b"GPS Jena-Nord"
+
+
+def only_orientation(n: int) -> bytes:
+    """The one EXIF entry the module writes, spelt out (little-endian TIFF)."""
+    return b"II*\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00" + bytes((n,)) + b"\x00" + bytes(6)
+
+
+JFIF = seg(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+JFXX = seg(0xE0, b"JFXX\x00\x10")
+ICC_SEGMENT = seg(0xE2, b"ICC_PROFILE\x00\x01\x01profile")
+ADOBE = seg(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01")
+DQT, SOF = seg(0xDB, b"\x00" + bytes(64)), seg(0xC0, b"\x08\x00\x10\x00\x10\x01\x01\x11\x00")
+DHT, DRI, SOS = seg(0xC4, b"\x00" + bytes(16)), seg(0xDD, b"\x00\x04"), seg(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+SCAN = b"\x12\xff\x00\x34\xff\xd0\x56\xff\xd7\x78"  # stuffed 0xFF and restart markers are picture data
+DROPPED = (seg(0xE0, b"AVI1\x00Kamerahersteller"), seg(0xE1, b"http://ns.adobe.com/xap/1.0/\x00Jena-Nord"),
+           seg(0xE2, b"MPF\x00Kamerahersteller"), seg(0xED, b"Photoshop 3.0\x00Autorin"),
+           seg(0xEC, b"Adobe Kamerahersteller"), seg(0xEF, b"Kamerahersteller"), seg(0xFE, b"geheimer Kommentar"))
+
+
+def test_a_jpeg_keeps_exactly_the_segments_that_draw_the_picture_in_their_order() -> None:
+    data = b"\xff\xd8" + JFIF + seg(0xE1, b"Exif\x00\x00" + tiff_mm(6)) + b"".join(DROPPED) + ICC_SEGMENT + JFXX \
+        + ADOBE + DQT + b"\xff\x01\xff\xd0\xff\xd7" + seg(0xF0, b"x") + SOF + DHT + DRI + SOS + SCAN + b"\xff\xff" + SOS + SCAN \
+        + b"\xff\xff\xd9" + b"\xff\xd8" + seg(0xE1, b"Exif\x00\x00" + tiff_mm(6)) + b"\xff\xd9"
+    assert without_metadata(data, ".JPG") == Published(
+        b"\xff\xd8" + JFIF + seg(0xE1, b"Exif\x00\x00" + only_orientation(6)) + ICC_SEGMENT + JFXX + ADOBE + DQT
+        + b"\xff\x01\xff\xd0\xff\xd7" + seg(0xF0, b"x") + SOF + DHT + DRI + SOS + SCAN + SOS + SCAN + b"\xff\xd9")
+
+
+@pytest.mark.parametrize("orientation,kept", [(2, 2), (8, 8), (1, None), (0, None), (9, None)])
+def test_a_camera_jpeg_without_jfif_gets_its_orientation_first(orientation: int, kept: int | None) -> None:
+    data = b"\xff\xd8" + seg(0xE1, b"Exif\x00\x00" + tiff_mm(orientation)) + DQT + SOS + SCAN + b"\xff\xd9"
+    exif = seg(0xE1, b"Exif\x00\x00" + only_orientation(kept)) if kept else b""
+    assert without_metadata(data, ".jpeg").data == b"\xff\xd8" + exif + DQT + SOS + SCAN + b"\xff\xd9"
+
+
+def test_a_little_endian_orientation_is_read_and_no_exif_stays_none() -> None:
+    data = b"\xff\xd8" + seg(0xE1, b"Exif\x00\x00" + only_orientation(5)) + DQT + SOS + SCAN + b"\xff\xd9"
+    assert without_metadata(data, ".jpg").data == data
+    bare = b"\xff\xd8" + JFIF + DQT + SOS + SCAN + b"\xff\xd9"
+    assert without_metadata(bare, ".jpg") == Published(bare)
+
+
+@pytest.mark.parametrize("tiff", [tiff_mm(6, kind=4), b"XX\x00*" + tiff_mm(6)[4:], tiff_mm(6)[:20], b""])
+def test_an_orientation_that_cannot_be_read_counts_as_upright(tiff: bytes) -> None:
+    data = b"\xff\xd8" + JFIF + seg(0xE1, b"Exif\x00\x00" + tiff) + DQT + SOS + SCAN + b"\xff\xd9"
+    assert without_metadata(data, ".jpg").data == b"\xff\xd8" + JFIF + DQT + SOS + SCAN + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"GIF89a", "it does not start like a JPEG file"),
+    (b"\xff\xd8\x00", "no marker at byte 2"),
+    (b"\xff\xd8\xff\xff", "no marker at byte 4"),
+    (b"\xff\xd8\xff\x00\xd9", "no marker at byte 3"),
+    (b"\xff\xd8\xff\xdb\x00", "it ends inside a segment"),
+    (b"\xff\xd8\xff\xdb\x00\x02", "no marker at byte 6"),  # an empty segment, then nothing
+    (b"\xff\xd8\xff\xdb\x00\x01", "a segment at byte 4 runs past the end"),
+    (b"\xff\xd8\xff\xdb\x00\x05ab", "a segment at byte 4 runs past the end"),
+    (b"\xff\xd8\xff\xdb\x00\x04ab", "no marker at byte 8"),
+    (b"\xff\xd8" + SOS + b"\x12\x34", "the picture data has no end"),
+    (b"\xff\xd8" + SOS + b"\x12\xff", "the picture data has no end"),
+    (b"\xff\xd8" + SOS + b"\xff\x00\xff\xd0", "the picture data has no end"),
+])
+def test_a_jpeg_that_cannot_be_followed_says_where(data: bytes, reason: str) -> None:
+    assert without_metadata(data, ".jpg").problem == (
+        f"its metadata (EXIF, GPS position) could not be removed: {reason}; it is published as it is")
+
+
+def png_chunk(kind: bytes, payload: bytes) -> bytes:
+    import zlib
+
+    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+
+PNG_HEAD = f.png(f.photo(4, 4))[:33]  # the signature and IHDR
+
+
+def test_a_png_keeps_exactly_its_picture_chunks_and_an_orientation_before_its_data() -> None:
+    keep = (png_chunk(b"iCCP", b"sRGB\x00\x00x"), png_chunk(b"pHYs", bytes(9)))
+    drop = (png_chunk(b"tEXt", b"Author\x00Autorin"), png_chunk(b"zTXt", b"Ort\x00\x00x"),
+            png_chunk(b"iTXt", b"Ort\x00\x00\x00\x00\x00Jena-Nord"), png_chunk(b"tIME", bytes(7)),
+            png_chunk(b"eXIf", tiff_mm(8)))
+    data = PNG_HEAD + drop[0] + keep[0] + drop[1] + drop[2] + drop[3] + drop[4] + keep[1] \
+        + png_chunk(b"IDAT", b"one") + png_chunk(b"IDAT", b"two") + png_chunk(b"IEND", b"") + b"Kamerahersteller"
+    assert without_metadata(data, ".png").data == PNG_HEAD + keep[0] + keep[1] + png_chunk(b"eXIf", only_orientation(8)) \
+        + png_chunk(b"IDAT", b"one") + png_chunk(b"IDAT", b"two") + png_chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"\x89PNG\r\n\x1a", "it does not start like a PNG file"),
+    (PNG_HEAD + b"\x00\x00\x00", "it ends before its last chunk (IEND)"),
+    (PNG_HEAD, "it ends before its last chunk (IEND)"),
+    (PNG_HEAD + png_chunk(b"IDAT", b"abc")[:-1], "the chunk b'IDAT' runs past the end"),
+    (PNG_HEAD + b"\x00\x00\x00\x00IEND", "the chunk b'IEND' runs past the end"),  # no CRC
+    (PNG_HEAD + b"\xff\xff\xff\xffIDAT" + bytes(8), "the chunk b'IDAT' runs past the end"),
+])
+def test_a_png_that_cannot_be_followed_says_why(data: bytes, reason: str) -> None:
+    assert without_metadata(data, ".png").problem == (
+        f"its metadata (EXIF, GPS position) could not be removed: {reason}; it is published as it is")
+
+
+def riff(*chunks: bytes) -> bytes:
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def webp_chunk(kind: bytes, payload: bytes) -> bytes:
+    return kind + struct.pack("<I", len(payload)) + payload + b"\x00" * (len(payload) & 1)
+
+
+def vp8x(flags: int) -> bytes:
+    return webp_chunk(b"VP8X", bytes((flags, 0, 0, 0)) + bytes(6))
+
+
+@pytest.mark.parametrize("orientation", [6, 1])
+def test_a_webp_keeps_exactly_its_picture_chunks_with_its_flags_made_true(orientation: int) -> None:
+    picture = (webp_chunk(b"ICCP", b"profile"), webp_chunk(b"ALPH", b"abc"), webp_chunk(b"VP8L", b"pixels"))
+    data = riff(vp8x(0x20 | 0x10 | 0x08 | 0x04), *picture, webp_chunk(b"EXIF", b"Exif\x00\x00" + tiff_mm(orientation)),
+                webp_chunk(b"XMP ", b"Jena-Nord")) + b"Kamerahersteller"
+    exif = (webp_chunk(b"EXIF", only_orientation(orientation)),) if orientation != 1 else ()
+    assert without_metadata(data, ".webp").data == riff(
+        vp8x(0x20 | 0x10 | (0x08 if exif else 0)), *picture, *exif)
+
+
+def test_a_webp_exif_chunk_without_its_header_is_read_as_well() -> None:
+    data = riff(vp8x(0x08), webp_chunk(b"VP8L", b"pixels"), webp_chunk(b"EXIF", only_orientation(3)))
+    assert without_metadata(data, ".webp") == Published(data)
+
+
+def test_a_webp_without_exif_gets_none_and_an_empty_chunk_is_a_chunk() -> None:
+    data = riff(vp8x(0x10), webp_chunk(b"ALPH", b""), webp_chunk(b"VP8L", b"pixels"))
+    assert without_metadata(data, ".webp") == Published(data)
+
+
+@pytest.mark.parametrize("data,reason", [
+    (b"RIFF\x04\x00\x00\x00WEBX", "it does not start like a WebP file"),
+    (b"RIFX\x04\x00\x00\x00WEBP", "it does not start like a WebP file"),
+    (b"RIFF\x04\x00\x00\x00WEB", "it does not start like a WebP file"),
+    (b"RIFF\x05\x00\x00\x00WEBP", "its RIFF size runs past the end"),
+    (b"RIFF\x03\x00\x00\x00WEBP", "its RIFF size runs past the end"),
+    (b"RIFF\x08\x00\x00\x00WEBPVP8L", "it ends inside a chunk header"),
+    (riff(b"VP8L\x07\x00\x00\x00pixels"), "the chunk b'VP8L' runs past the end"),
+    (riff(b"VP8L\xff\xff\xff\xffpixels"), "the chunk b'VP8L' runs past the end"),
+])
+def test_a_webp_that_cannot_be_followed_says_why(data: bytes, reason: str) -> None:
+    assert without_metadata(data, ".webp").problem == (
+        f"its metadata (EXIF, GPS position) could not be removed: {reason}; it is published as it is")
+
+
+def test_an_empty_webp_body_and_a_bare_riff_header_are_handled() -> None:
+    assert without_metadata(riff(), ".webp") == Published(riff())

@@ -113,18 +113,16 @@ def _length(data: bytes, at: int) -> int:
 
 
 def _scan_end(data: bytes, at: int) -> int:
-    """Where coded data starting at `at` ends: at the first 0xFF that is neither stuffing (FF 00) nor a restart."""
+    """Where coded data starting at `at` ends: at the first 0xFF that is neither stuffing (FF 00) nor a
+    restart, so at a marker or the fill bytes before it (_next_marker skips them)."""
     while True:
         at = data.find(b"\xff", at)
         if at < 0 or at + 1 >= len(data):
             raise Unreadable("the picture data has no end")
         follower = data[at + 1]
-        if follower == 0x00 or 0xD0 <= follower <= 0xD7:
-            at += 2
-        elif follower == 0xFF:  # fill bytes before a marker
-            at += 1
-        else:
+        if follower != 0x00 and not 0xD0 <= follower <= 0xD7:
             return at
+        at += 2
 
 
 def _segment(marker: int, payload: bytes) -> bytes:
