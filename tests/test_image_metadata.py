@@ -172,6 +172,12 @@ def test_a_camera_jpeg_without_jfif_gets_its_orientation_first(orientation: int,
     assert without_metadata(data, ".jpeg").data == b"\xff\xd8" + exif + DQT + SOS + SCAN + b"\xff\xd9"
 
 
+def test_a_marker_right_after_stuffing_or_a_restart_ends_the_picture_data() -> None:
+    for scan in (b"\x12\xff\x00\xff\xd9", b"\x12\xff\xd3\xff\xd9", b"\xff\x00\xff\xd0\xff\xd9"):
+        data = b"\xff\xd8" + DQT + SOS + scan
+        assert without_metadata(data, ".jpg") == Published(data)
+
+
 def test_a_little_endian_orientation_is_read_and_no_exif_stays_none() -> None:
     data = b"\xff\xd8" + seg(0xE1, b"Exif\x00\x00" + only_orientation(5)) + DQT + SOS + SCAN + b"\xff\xd9"
     assert without_metadata(data, ".jpg").data == data
@@ -266,7 +272,7 @@ def test_a_webp_exif_chunk_without_its_header_is_read_as_well() -> None:
 
 
 def test_a_webp_without_exif_gets_none_and_an_empty_chunk_is_a_chunk() -> None:
-    data = riff(vp8x(0x10), webp_chunk(b"ALPH", b""), webp_chunk(b"VP8L", b"pixels"))
+    data = riff(vp8x(0x10), webp_chunk(b"VP8L", b"pixels"), webp_chunk(b"ALPH", b""))  # a bare header, last
     assert without_metadata(data, ".webp") == Published(data)
 
 
