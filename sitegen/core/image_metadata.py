@@ -6,7 +6,7 @@ more pictures after the first (previews, depth maps), each with its own EXIF. Th
 show are encoded afresh without any of it (image_encode.py); this module removes it from the
 uploaded file itself, without decoding it, so not a bit of the picture changes.
 
-Kept: what shows the picture as it was meant to be seen, the colour profile (ICC), JFIF and Adobe
+Kept: what shows the picture as it was meant to be seen, the colour profile (ICC), the JFIF and Adobe
 colour markers, PNG's colour and transparency chunks, and the EXIF orientation (rewritten as the
 only EXIF entry), since browsers turn the original by it.
 
@@ -82,11 +82,12 @@ def _jpeg(data: bytes) -> bytes:
 
 
 def _kept_segment(marker: int, payload: bytes) -> bool:
-    """Application segments and comments are metadata, except JFIF, the ICC profile and Adobe's colour marker."""
+    """Application segments and comments are metadata, except JFIF, the ICC profile and Adobe's colour
+    marker. JFIF's extension (JFXX) goes too: it only holds a thumbnail, which may be a JPEG with its own EXIF."""
     if marker == 0xFE:
         return False
     if 0xE0 <= marker <= 0xEF:
-        return (marker == 0xE0 and payload[:5] in (b"JFIF\x00", b"JFXX\x00")) \
+        return (marker == 0xE0 and payload[:5] == b"JFIF\x00") \
             or (marker == 0xE2 and payload.startswith(b"ICC_PROFILE\x00")) \
             or (marker == 0xEE and payload.startswith(b"Adobe"))
     return True
