@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import struct
-import zlib
 
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 
 import imagefiles as f
+from imagefiles import png_chunk
 from sitegen import build
 from sitegen.core.image_metadata import Published, without_metadata
 from sitetest import TODAY
@@ -211,10 +211,6 @@ def test_an_orientation_that_cannot_be_read_counts_as_upright(tiff: bytes) -> No
 def test_a_jpeg_that_cannot_be_followed_says_where(data: bytes, reason: str) -> None:
     assert without_metadata(data, ".jpg").problem == (
         f"its metadata (EXIF, GPS position) could not be removed: {reason}; it is published as it is")
-
-
-def png_chunk(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
 
 PNG_HEAD = f.png(f.photo(4, 4))[:33]  # the signature and IHDR
