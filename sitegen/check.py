@@ -15,7 +15,7 @@ from .output.paths import WriteError
 from .links import check_links
 from .core.load import load, topic_todos
 from .core import images
-from .core.image_checks import image_warnings
+from .core.image_checks import image_warnings, kept_metadata
 from .core.published_files import odd_names
 from .release import release_problems
 from .rootlinks import escaping_links
@@ -39,7 +39,7 @@ def run_check(root: Path, today: dt.date | None = None, vnu: bool = True,
     listing(say, "Editor's to-do", "facts still missing, nothing was made up", [] if release else site.todos)
     folder = Path(root) / "content" / "dateien"
     listing(say, "Warnings", "the site builds, but these should be fixed",
-            odd_names(folder) + image_warnings(images.index(folder), site))
+            odd_names(folder) + image_warnings(images.index(folder), site, kept_metadata(folder)))
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as tmp:
         try:
             build(root, Path(tmp), today=today, tuning=Tuning(cache=False))

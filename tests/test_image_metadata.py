@@ -12,6 +12,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 import imagefiles as f
 from imagefiles import png_chunk
 from sitegen import build
+from sitegen.check import run_check
 from sitegen.core.image_metadata import Published, without_metadata
 from sitetest import TODAY
 
@@ -107,24 +108,32 @@ def test_every_truncation_or_damage_is_a_problem_with_the_file_unchanged() -> No
         assert without_metadata(damaged, suffix).problem is not None
 
 
-def test_the_build_publishes_originals_stripped_and_warns_about_one_it_cannot_read(site_root, tmp_path) -> None:
+def test_the_build_and_check_warn_once_per_image_whose_metadata_stays_in(site_root, tmp_path) -> None:
     folder = site_root / "content" / "dateien"
     source = (folder / "pate-portrait.jpg").read_bytes()
     assert Image.open(io.BytesIO(source)).getexif().get_ifd(f.GPS_IFD)  # the fixture's portrait has a position
-    (folder / "kaputt.jpg").write_bytes(b"\xff\xd8 Kamerahersteller, nicht lesbar")
+    (folder / "kaputt.jpg").write_bytes(b"\xff\xd8 Kamerahersteller, nicht lesbar")  # no image and no structure
+    no_end = f.png(f.photo(40, 30))
+    (folder / "ohne-ende.png").write_bytes(no_end[:no_end.rindex(b"IEND") - 4])  # Pillow reads it; no IEND
     out = tmp_path / "out"
     report = build(site_root, out, today=TODAY)
     shown = Image.open(out / "dateien" / "pate-portrait.jpg")
     assert not shown.getexif().get_ifd(f.GPS_IFD)
     assert b"Kamerahersteller" not in (out / "dateien/pate-portrait.jpg").read_bytes()
     assert shown.tobytes() == Image.open(io.BytesIO(source)).tobytes()
-    assert (out / "dateien" / "kaputt.jpg").read_bytes() == (folder / "kaputt.jpg").read_bytes()
-    assert [w for w in report.warnings if "metadata" in w] == [
-        "content/dateien/kaputt.jpg: its metadata (EXIF, GPS position) could not be removed: "
-        "no marker at byte 2; it is published as it is"]
+    for name in ("kaputt.jpg", "ohne-ende.png"):
+        assert (out / "dateien" / name).read_bytes() == (folder / name).read_bytes()
+    expected = [
+        "content/dateien/kaputt.jpg: the image is not an image Pillow can read; it is published as it is, "
+        "without smaller sizes, and with any metadata it holds (EXIF, GPS position)",
+        "content/dateien/ohne-ende.png: its metadata (EXIF, GPS position) could not be removed: "
+        "it ends before its last chunk (IEND); it is published as it is"]
+    assert [w for w in report.warnings if "metadata" in w] == expected
     again = build(site_root, out, today=TODAY)  # unchanged: kept, and still warned about
-    assert again.written == () and [w for w in again.warnings if "metadata" in w] == [
-        w for w in report.warnings if "metadata" in w]
+    assert again.written == () and [w for w in again.warnings if "metadata" in w] == expected
+    stream = io.StringIO()
+    assert run_check(site_root, today=TODAY, vnu=False, stream=stream) == 0  # warnings, not errors
+    assert [line[4:] for line in stream.getvalue().splitlines() if "metadata" in line] == expected
 
 
 # --- the structures byte by byte: hand-made files, every kind of segment and chunk ---------------

@@ -113,9 +113,9 @@ def _kept(info: imaging.ImageInfo, crop: str | None, caches: caching.Caches, out
 
 
 def image_problems(fresh: caching.Cache) -> list[str]:
-    """The build's warnings about images (unreadable, too large, metadata left in), from what this
-    build probed and published."""
-    kept_metadata = [f"content/{rel}: {record[1]}" for rel, record in sorted(fresh.files.items())
-                     if rel.startswith("dateien/") and record[1]]
+    """The build's warnings about images (unreadable, too large, metadata left in), one per file, from
+    what this build probed and published."""
+    kept_metadata = {"/" + rel: record[1] for rel, record in fresh.files.items()
+                     if rel.startswith("dateien/") and record[1]}
     return imaging.problems({key[len(PROBED):]: record[1] for key, record in fresh.media.items()
-                             if key.startswith(PROBED)}) + kept_metadata
+                             if key.startswith(PROBED)}, kept_metadata)
