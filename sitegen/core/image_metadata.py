@@ -16,6 +16,7 @@ A file whose structure this module cannot follow comes back unchanged, with the 
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -26,6 +27,9 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PNG_DROPPED = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}  # metadata; every other chunk draws the picture
 WEBP_DROPPED = {b"EXIF", b"XMP "}
 VP8X_EXIF, VP8X_XMP = 0x08, 0x04  # flags of the extended WebP header
+# searched, not stepped through byte by byte: a damaged or hostile file may hold megabytes of them
+_FILL = re.compile(rb"\xff+")  # a marker with the fill bytes before it
+_CODED_END = re.compile(rb"\xff(?=[^\x00\xd0-\xd7])")  # an 0xFF neither stuffed (FF 00) nor a restart
 
 
 class Unreadable(ValueError):
@@ -95,10 +99,10 @@ def _kept_segment(marker: int, payload: bytes) -> bool:
 
 def _next_marker(data: bytes, at: int) -> tuple[int, int]:
     """The marker at `at` (fill bytes skipped), and where its segment's length starts."""
-    if at >= len(data) or data[at] != 0xFF:
+    fill = _FILL.match(data, at)
+    if fill is None:
         raise Unreadable(f"no marker at byte {at}")
-    while at < len(data) and data[at] == 0xFF:
-        at += 1
+    at = fill.end()
     if at >= len(data) or data[at] == 0x00:
         raise Unreadable(f"no marker at byte {at}")
     return data[at], at + 1
@@ -116,14 +120,10 @@ def _length(data: bytes, at: int) -> int:
 def _scan_end(data: bytes, at: int) -> int:
     """Where coded data starting at `at` ends: at the first 0xFF that is neither stuffing (FF 00) nor a
     restart, so at a marker or the fill bytes before it (_next_marker skips them)."""
-    while True:
-        at = data.find(b"\xff", at)
-        if at < 0 or at + 1 >= len(data):
-            raise Unreadable("the picture data has no end")
-        follower = data[at + 1]
-        if follower != 0x00 and not 0xD0 <= follower <= 0xD7:
-            return at
-        at += 2
+    found = _CODED_END.search(data, at)
+    if found is None:
+        raise Unreadable("the picture data has no end")
+    return found.start()
 
 
 def _segment(marker: int, payload: bytes) -> bytes:
