@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from itertools import chain
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import dates
 from .ical import plain
 from .model import Comment, Event, Topic
+from .pretty_json import dumps
 
 LICENSE_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 LICENSE_URL = "https://www.govdata.de/dl-de/by-2-0"
@@ -49,7 +49,7 @@ def head(config: dict[str, Any], dataset: str, title: str) -> dict[str, Any]:
 
 
 def _json(data: dict[str, Any]) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (dumps(data) + "\n").encode("utf-8")
 
 
 def topic_record(topic: Topic, base: str, comment_count: int) -> dict[str, Any]:
@@ -84,16 +84,14 @@ def events_json(config: dict[str, Any], events: Sequence[Event]) -> bytes:
 
 
 def _listing(top: dict[str, Any], key: str, records: Iterable[dict[str, Any]], count: int) -> bytes:
-    """_json(dict(top, key=[records], count=count)), byte for byte, one record at a time: json's
-    indenting encoder is pure Python and, given the whole list, holds a piece per token at once
-    (at 10k topics 20 MB more than the file)."""
+    """_json(dict(top, key=[records], count=count)), byte for byte, one record at a time: the whole
+    list's text at once would hold a piece per record as well (at 10k topics, 20 MB more than the file)."""
     shell = _json(dict(top, **{key: []}, count=count))
     if not count:
         return shell
     # a JSON string escapes its quotes, so only the key itself can read '"key": []'
     before, after = shell.split(f'"{key}": []'.encode("utf-8"), 1)
-    items = b",\n".join(b"  " + json.dumps(r, ensure_ascii=False, indent=1).replace("\n", "\n  ").encode("utf-8")
-                        for r in records)
+    items = b",\n".join(b"  " + dumps(r, depth=2).encode("utf-8") for r in records)
     return b"".join((before, f'"{key}": [\n'.encode("utf-8"), items, b"\n ]", after))
 
 

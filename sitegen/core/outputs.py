@@ -17,6 +17,7 @@ from . import dates
 from . import ical
 from . import opendata
 from .model import Comment, Event, Site
+from .pretty_json import dumps
 from .urls import prefix_of
 
 EVENT_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "postponed": "EventPostponed"}
@@ -232,6 +233,6 @@ def event_jsonld(site: Site, event: Event) -> Markup:
         "description": ical.plain(event.body_html),
         "organizer": {"@type": "Organization", "name": opendata.publisher_of(site.config)},
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = dumps(data)
     # '<', '>' and '&' as escapes so no text can close the <script> element
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from markupsafe import Markup
 
 from .model import Topic
+from .pretty_json import dumps
 
 WHITE = "#ffffff"
 
 
 def script_json(data: Any) -> Markup:
     """JSON safe to put inside a <script> element: '<', '>' and '&' as escapes, so no text closes it."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = dumps(data)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
@@ -55,4 +55,4 @@ def manifest(config: dict[str, Any], prefix: str, icon: tuple[str, str]) -> byte
         "background_color": WHITE, "theme_color": accent.lower(),
         "icons": [{"src": prefix + src, "sizes": "any", "type": kind}],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (dumps(data) + "\n").encode("utf-8")
