@@ -12,7 +12,7 @@ import yaml
 
 from intake.files import dump
 from sitegen.core.errors import Problems
-from sitegen.core.flatyaml import flat_mapping
+from sitegen.core.flatyaml import _LINES, flat_mapping
 from sitegen.core.codepoints import strip_forbidden
 from sitegen.core.readers import read_comment
 from sitegen.core.source import parse_yaml
@@ -70,6 +70,20 @@ def test_what_the_intake_writes_takes_the_short_way() -> None:
         flat = flat_mapping(text)
         assert flat is not None and flat[0] == yaml.load(text, Loader=yaml.CSafeLoader), text
         assert flat[0]["body"] == body
+
+
+def test_values_over_several_lines_read_in_one_match_as_line_by_line(blns: list[str]) -> None:
+    """The intake folds long bodies over lines, single-quoted or plain: one match reads them, and
+    gives the values and key lines the line by line reading gives (a blank line at the end makes
+    the text take that way)."""
+    taken = 0
+    for s in blns + [" ".join(blns[i:i + 9]) for i in range(0, len(blns), 9)]:
+        for width in (20, 80):
+            text = yaml.dump(_comment(s), Dumper=yaml.CSafeDumper, allow_unicode=True, width=width, sort_keys=False)
+            if _LINES.fullmatch(text) and "\n " in text:
+                assert flat_mapping(text) == flat_mapping(text + "\n") is not None, text
+                taken += 1
+    assert taken > 150  # 188 of them
 
 
 @pytest.mark.parametrize("text, value", [

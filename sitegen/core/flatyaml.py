@@ -43,10 +43,13 @@ _DOUBLE = re.compile(r'"((?:[^"\\]|\\.)*)"', re.DOTALL)
 _PLAIN_START = set("-?:,[]{}#&*!|>'\"%@`")
 _PLAIN_BAD = re.compile(r": |\s#|\t|:\Z")
 _text_keys: dict[str, bool] = {}  # key -> whether a plain key of that spelling is text
-# the common case, one match for the whole text: every line 'key: value' with the value on that
-# line, double-quoted, single-quoted, or plain (loops unrolled: alternation per character is slow)
+# the common case, one match for the whole text: every entry 'key: value' with the value on its
+# line, double-quoted, single-quoted or plain; the last two may go on over lines indented or blank,
+# as the intake folds a comment's body (loops unrolled: alternation per character is slow)
+_PLAIN_FIRST = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`]"""  # a character a plain scalar's line may start with here
 _LINE = (r"""([A-Za-z_][A-Za-z0-9_]{0,63}): +(?:("[^"\\\n]*(?:\\[^\n][^"\\\n]*)*")"""
-         r"""|('[^'\n]*(?:''[^'\n]*)*')|([^\s\-?:,\[\]{}#&*!|>'"%@`][^\n]*))\n""")
+         r"""|('[^'\n]*(?:(?:''|\n(?=[ \n]))[^'\n]*)*')"""
+         rf"""|({_PLAIN_FIRST}[^\n]*(?:\n(?:[ ]*\n)*[ ]+{_PLAIN_FIRST}[^\n]*)*))\n""")
 _LINES = re.compile(f"(?:{_LINE})+")
 _ONE_LINE = re.compile(_LINE)
 _UTC = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")  # as the intake writes times
@@ -102,7 +105,10 @@ def flat_mapping(text: str) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]
 def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]] | None:
     data: dict[str, Any] = {}
     where: dict[tuple[Any, ...], int] = {(): 1}
-    for line, (key, double, single, plain) in enumerate(found, 1):
+    line = 0  # the last line read: an entry's value may take more than its own
+    for key, double, single, plain in found:
+        line += 1
+        start = line
         if key in data or not _is_text_key(key):
             return None
         if double:
@@ -111,8 +117,15 @@ def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, A
                 value = unescape(value)
         elif single:
             value = single[1:-1]
+            if "\n" in value:
+                line += value.count("\n")
+                value = fold(value.split("\n"))
             if "''" in value:
                 value = value.replace("''", "'")
+        elif "\n" in plain:
+            lines = plain.split("\n")
+            line += len(lines) - 1
+            value = _value(lines[0], lines[1:])  # as the line by line reading has it
         else:
             plain = plain.rstrip(" ")
             value = _plain_values.get(plain, _MISSING)
@@ -131,7 +144,7 @@ def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, A
                 value = _value(plain, [])
                 if type(value) in (type(None), bool) and len(_plain_values) < 256:
                     _plain_values[plain] = value  # null, yes, no, ...
-        data[key], where[(key,)] = value, line
+        data[key], where[(key,)] = value, start
     return data, where
 
 
