@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import xml.etree.ElementTree as etree
 from pathlib import Path
 from typing import Iterator
 
@@ -20,6 +21,7 @@ from sitegen import Tuning, build
 from sitegen.core import markdown_html
 from sitegen.core.markdown_html import EXTENSION_CONFIG, EXTENSIONS, markdown_to_html, use_speedups
 from sitegen.engine import speedups
+from sitegen.engine.speedups import blocks
 from sitegen.engine.speedups.inline import needs
 
 
@@ -117,7 +119,33 @@ def test_the_converters_patterns_are_skipped_only_where_they_cannot_match(blns: 
 
 MARKUP = ["{}", "*{}*", "**{}**", "_{}_", "`{}`", "[{}](https://example.org/{})", "![{}](bild.png)",
           "<{}>", "&{};", "\\{}", "{}  \nweiter", "[^{}]\n\n[^{}]: Fußnote", "*[{}]: Abkürzung\n\n{}",
-          "## {}\n\n| {} | b |\n|---|---|\n| {} | 2 |", "- {}\n  - [{}][r]\n\n[r]: https://x.de"]
+          "## {}\n\n| {} | b |\n|---|---|\n| {} | 2 |", "- {}\n  - [{}][r]\n\n[r]: https://x.de",
+          "> {}\n> > {}", "{}\n:   Erklärung {}", "{} | b\n--- | ---\n1 | {}", "Text\n# {}\nText",
+          "[{}]: https://x.de/ \"{}\"\n\n[a][{}]"]
+
+
+def test_block_processors_are_spared_only_blocks_they_would_not_take(blns: list[str]) -> None:
+    """For every processor asked only about blocks holding some text, and every hostile block: where
+    it would take the block (its expression matches; the table's own test says yes), the block holds
+    that text."""
+    markdown_to_html("x")  # makes the converter
+    md = markdown_html._md
+    processors = [p for p in md.parser.blockprocessors if blocks.needed(p)]  # type: ignore[union-attr]
+    assert sorted(type(p).__name__ for p in processors) == sorted(
+        c.__name__ for c in blocks.BY_EXPRESSION + tuple(blocks.BY_TEXT))
+    texts = blns + [shape.replace("{}", s) for s in blns[::7] for shape in MARKUP] + [EVERY_FEATURE]
+    taken = 0
+    for processor in processors:
+        wants = blocks.needed(processor)
+        for text in texts:
+            if type(processor) in blocks.BY_TEXT:
+                takes = type(processor).test(processor, etree.Element("div"), text)
+            else:
+                takes = processor.RE.search(text) is not None
+            if takes:
+                taken += 1
+                assert any(w in text for w in wants), (type(processor).__name__, text)
+    assert taken > 500  # the blocks each of them takes were tried, not only the others
 
 
 def test_the_converter_matches_a_plain_one_on_hostile_text(blns: list[str]) -> None:
@@ -197,6 +225,7 @@ def test_install_says_what_it_installed_and_the_html_is_the_plain_converters() -
     md, plain = _plain(), _plain()
     installed = speedups.install(md)
     assert installed is not None and installed.inline and installed.headings is not None
+    assert len(installed.blocks) == 7
     assert md.is_block_level is installed.block_level
     for body in TEXTS:
         installed(body)

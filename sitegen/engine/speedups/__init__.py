@@ -1,7 +1,8 @@
 """Speed-ups of Python-Markdown, installed only on the versions they were written and tested for.
 
 Each one reaches into Markdown's internals: inline.py replaces the inline processor's name-mangled
-loop and reads regular expressions with Python's private `re._parser`; headings.py calls the toc
+loop and reads regular expressions with Python's private `re._parser`; blocks.py reads the block
+processors' expressions so, and knows what the table's test looks for; headings.py calls the toc
 extension's `unique` with the counters it takes since Markdown 3.11 (3.10's takes two arguments);
 blocklevel.py answers `is_block_level` as Markdown does. Outside SUPPORTED nothing is installed and
 the plain converter runs: slower, still right. pyproject.toml pins markdown to the same range.
@@ -31,6 +32,7 @@ class Installed:
     """The speed-ups on one converter; call it with each text before converting that text."""
 
     inline: bool  # False: the patterns became a list, but the inline loop is Markdown's own
+    blocks: tuple[str, ...]  # the block processors asked only about blocks holding what they need
     block_level: BlockLevel
     headings: HeadingIds | None  # None: the toc extension runs as it is
 
@@ -59,14 +61,15 @@ def install(md: Any, markdown_version: str | None = None,
     markdown_version = markdown.__version__ if markdown_version is None else markdown_version
     if not supported(markdown_version, sys.version_info[:2] if python is None else python):
         return None
-    from . import blocklevel, headings, inline
+    from . import blocklevel, blocks, headings, inline
     # The inline processor looks its patterns up by index, thousands of times per page; the
     # registry sorts and searches on every lookup, a list does not. Same patterns, same order
     # (extensions register them when the converter is made, not while it converts; since 3.7
     # abbr too): about 5 % of the build. It also skips the patterns a text cannot match: 30 %.
     skips = inline.skip_impossible(md.treeprocessors["inline"])
+    asked = blocks.install(md)  # a sixth of the instructions left: see blocks.py
     block_level = blocklevel.install(md)  # another 8 %: see blocklevel.py
-    return Installed(skips, block_level, headings.install(md))  # another 7 %: see headings.py
+    return Installed(skips, asked, block_level, headings.install(md))  # another 7 %: see headings.py
 
 
 def enable() -> None:
