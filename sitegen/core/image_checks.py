@@ -21,8 +21,8 @@ def kept_metadata(folder: Path) -> dict[str, str]:
 
 def image_warnings(infos: dict[str, ImageInfo], site: Site, metadata: dict[str, str] | None = None) -> list[str]:
     """Every image warning: the files themselves (images.problems; metadata: kept_metadata's), then each
-    image shown wider than it is. Not the images in Markdown bodies: the stylesheet never shows them wider than they are, and a
-    small graphic there is an editor's choice."""
+    image shown wider than it is. Not the images in Markdown bodies: the stylesheet never shows them
+    wider than they are, and a small graphic there is an editor's choice."""
     shown: dict[tuple[str, str | None], tuple[int, str]] = {}
 
     def show(src: str | None, crop: str | None, use: str, where: str) -> None:

@@ -85,7 +85,8 @@ def events_json(config: dict[str, Any], events: Sequence[Event]) -> bytes:
 
 def _listing(top: dict[str, Any], key: str, records: Iterable[dict[str, Any]], count: int) -> bytes:
     """_json(dict(top, key=[records], count=count)), byte for byte, one record at a time: the whole
-    list's text at once would hold a piece per record as well (at 10k topics, 20 MB more than the file)."""
+    list's text would exist as its records' pieces and as one string at once (at 10k topics, megabytes
+    more than the file)."""
     shell = _json(dict(top, **{key: []}, count=count))
     if not count:
         return shell
