@@ -49,6 +49,16 @@ def test_edge_values(value: object) -> None:
     assert dumps(value) == stdlib(value)
 
 
+def test_a_value_nested_deeper_than_its_recursion_allows_is_written_as_json_writes_it() -> None:
+    deep: list = []
+    inner = deep
+    for _ in range(600):  # json.dumps manages this depth; two frames a level here would not
+        inner.append([])
+        inner = inner[0]
+    assert dumps({"a": deep}) == stdlib({"a": deep})
+    assert dumps(deep, depth=2) == stdlib(deep).replace("\n", "\n  ")
+
+
 @pytest.mark.parametrize("value", [{"a": object()}, [b"bytes"], {(1, 2): "tuple key"}])
 def test_what_json_refuses_is_refused_alike(value: object) -> None:
     with pytest.raises(TypeError):

@@ -4,8 +4,8 @@ Given an indent, the standard library encodes in pure Python, with a call per to
 (at 10,000 topics, as many records in themen.json) and every page's JSON-LD are written indented.
 Here the containers are laid out by joining strings, and each string goes through json's own
 escaping (its C function where Python has it). Whatever is not text, a whole number, true, false,
-null, a list, a tuple or a dict with text keys gets the standard library's own text, indented to
-its depth. tests/test_pretty_json.py holds it to json.dumps on generated and hostile values.
+null, a list, a tuple or a dict with text keys, and a value nested hundreds deep, gets the standard
+library's own text, indented to its depth. tests/test_pretty_json.py holds it to json.dumps on generated and hostile values.
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from typing import Any
 def dumps(value: Any, depth: int = 0) -> str:
     """The text json.dumps(value, ensure_ascii=False, indent=1) gives; depth: how many spaces the
     lines after the first are indented by (the value sits that deep inside another)."""
-    return _text(value, "\n" + " " * depth)
+    newline = "\n" + " " * depth
+    try:
+        return _text(value, newline)
+    except RecursionError:  # nested hundreds deep (two frames a level here, one in json): json's own text
+        return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", newline)
 
 
 def _text(value: Any, newline: str) -> str:
