@@ -67,7 +67,7 @@ def install(md: Any, markdown_version: str | None = None,
     # (extensions register them when the converter is made, not while it converts; since 3.7
     # abbr too): about 5 % of the build. It also skips the patterns a text cannot match: 30 %.
     skips = inline.skip_impossible(md.treeprocessors["inline"])
-    asked = blocks.install(md)  # a sixth of the instructions left: see blocks.py
+    asked = blocks.install(md)  # a quarter of the instructions left: see blocks.py
     block_level = blocklevel.install(md)  # another 8 %: see blocklevel.py
     return Installed(skips, asked, block_level, headings.install(md))  # another 7 %: see headings.py
 
