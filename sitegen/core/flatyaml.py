@@ -117,7 +117,7 @@ def _simple_mapping(found: list[tuple[str, str, str, str]]) -> tuple[dict[str, A
                 value = unescape(value)
         elif single:
             value = single[1:-1]
-            if "\n" in value:
+            if "\n" in value:  # folded here: _value would match the quotes again, a character at a time
                 line += value.count("\n")
                 value = fold(value.split("\n"))
             if "''" in value:
