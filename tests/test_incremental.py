@@ -309,25 +309,40 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
 
 
 def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large sites list half their comment folders in a child process; the result must not differ."""
+    """Large sites look at a share of their topics (comment folders, pages in out/) in a child
+    process while this one reads the topic folder; the result must not differ."""
+    from sitegen.core.errors import Problems
     from sitegen.engine import fork
     from sitegen.engine import scan
 
-    base = tmp_path / "kommentare"
+    content, out = tmp_path / "content", tmp_path / "out"
+    base = content / "kommentare"
     slugs = [f"thema-{i}" for i in range(40)]
-    for i, slug in enumerate(slugs[:-3]):  # the last three have no folder
-        (base / slug).mkdir(parents=True)
-        for n in range(i % 4):
+    (content / "themen").mkdir(parents=True)
+    expected = {}
+    for i, slug in enumerate(slugs):
+        (content / "themen" / f"{slug}.md").write_text("---\ntitle: T\n---\n", encoding="utf-8")
+        if i < 37:  # the last three have no comment folder
+            (base / slug).mkdir(parents=True)
+        for n in range(i % 4 if i < 37 else 0):
             (base / slug / f"c{n}.yaml").write_text(f"id: c{n}\n", encoding="utf-8")
-    prefix = str(base) + "/"
+        # every fifth page is gone from out/, every seventh topic is trusted (nothing expected)
+        expected[slug] = () if i % 7 == 0 else (str(out / slug / "index.html"),)
+        if i % 5:
+            (out / slug).mkdir(parents=True)
+            (out / slug / "index.html").write_text("x", encoding="utf-8")
+    expected["weg"] = ()  # a topic of the last build whose file is deleted: no listing
     for racy in (None, 0):  # 0: every file counts as changed near the last build, so it is hashed too
-        serial = scan._listings(prefix, slugs, racy, fork=False)
+        serial = scan._scan_all(content, Problems(tmp_path), racy, expected, fork=False)
+        assert sorted(serial.listings) == sorted(slugs) and serial.listings["thema-39"] == ()
+        assert [name for name, _ in serial.listings["thema-2"]] == ["c0.yaml", "c1.yaml"]
+        assert serial.gone == {f"thema-{i}" for i in range(40) if i % 5 == 0 and i % 7}
         monkeypatch.setattr(scan, "FORK_ABOVE", 2)
         monkeypatch.setattr(scan, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
-        assert scan._listings(prefix, slugs, racy, fork=True) == serial
-        with monkeypatch.context() as m:  # a child that fails leaves its half to the parent
+        assert scan._scan_all(content, Problems(tmp_path), racy, expected, fork=True) == serial
+        with monkeypatch.context() as m:  # a child that fails leaves its share to the parent
             m.setattr(fork.marshal, "dumps", lambda value: 1 / 0)
-            assert scan._listings(prefix, slugs, racy, fork=True) == serial
+            assert scan._scan_all(content, Problems(tmp_path), racy, expected, fork=True) == serial
         monkeypatch.undo()
 
 
@@ -379,6 +394,9 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
                                      encoding="utf-8")
     assert len(build(site_root, tmp_path / "warm", today=TODAY).written) >= 1
     build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
+    assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
+    (tmp_path / "warm/themen/wohnen/index.html").unlink()  # a page deleted by hand: the scan must miss it
+    assert build(site_root, tmp_path / "warm", today=TODAY).written == ("themen/wohnen/index.html",)
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
 
 

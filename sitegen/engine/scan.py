@@ -1,11 +1,12 @@
-"""Finding what changed: topic files, comment folder listings, signatures to trust."""
+"""Finding what changed: topic files, comment folder listings, pages gone from out/, signatures to trust."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Container
+from typing import Callable, Iterable, Mapping
 
 from ..core.errors import Problems
 from .fork import can_fork, in_child
@@ -13,59 +14,92 @@ from .session import Session
 from ..core.readers import SLUG, Signature, files, signature
 
 RACY_NS = 2_000_000_000  # timestamps within this much of the last build are not trusted alone
+FORK_ABOVE = 2000  # topics; below this, forking costs more than it saves
+# The child's share of the last build's topics when they are looked at in two processes. This process
+# also reads the topic folder meanwhile (a stat per topic), but the child is slower per topic: its
+# first touch of each page of memory it shares with this process copies the page. Measured at 10k
+# topics, half and half end about together.
+CHILD_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """What scan found."""
+
+    topic_files: list[tuple[Path, Signature]]
+    listings: dict[str, tuple]  # slug -> its comment folder's files and signatures (topics of the last build)
+    folders: list[str] | None  # the comment folders that can have changed (None: any)
+    gone: set[str]  # topics of the last build with a page or feed missing from out/
 
 
 def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
-          changed: set[str] | None, cached_slugs: Container[str] = ()
-          ) -> tuple[list[tuple[Path, Signature]], dict[str, tuple], list[str] | None]:
-    """Topic files, comment listings, and the comment folders that can have changed (None: all of them);
+         changed: set[str] | None, expected: Mapping[str, tuple[str, ...]]) -> Scanned:
+    """Topic files, comment listings, the comment folders that can have changed, and pages gone;
     with a session that knows what changed, only that is looked at.
 
-    Only the topics in cached_slugs get a listing here: the others are read whatever their
-    comments are, and the worker that reads a topic lists its folder itself (in parallel, and
-    not at all in the serial part of a cold build)."""
+    expected: each topic of the last build, with the output files its page needs (none: out/ is
+    trusted). Only these topics get a listing here: the others are read whatever their comments
+    are, and the worker that reads a topic lists its folder itself (in parallel, and not at all in
+    the serial part of a cold build)."""
+    if session is None or session.topics is None or changed is None:
+        # a process without threads (not the preview server) may fork to look at the folders
+        return _scan_all(content, problems, racy, expected, fork=session is None)
     themen, kommentare = str(content / "themen") + os.sep, str(content / "kommentare") + os.sep
-    known = session is not None and session.topics is not None and changed is not None
-    touched = [p for p in changed if p.startswith(themen)] if known else []
-    if known and all(_plain_topic(p[len(themen):]) for p in touched):
-        topic_files = _update(session.topics, touched) if touched else session.topics  # type: ignore[arg-type]
+    touched = [p for p in changed if p.startswith(themen)]
+    if all(_plain_topic(p[len(themen):]) for p in touched):
+        topic_files = _update(session.topics, touched) if touched else session.topics
     else:
         topic_files = files(content / "themen", ".md", problems)
-    listings = {}
-    dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)} if known else set()
+    dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)}
     # the last build had no stray comment folders (or it failed); new ones can only come from a
     # changed comment folder or a topic that was deleted or renamed
-    session_folders = sorted(dirty | {Path(p).stem for p in touched}) if known else None
-    todo = []
+    folders = sorted(dirty | {Path(p).stem for p in touched})
+    listings, todo = {}, []
     for path, _ in topic_files:
         slug = path.stem
-        if known and slug not in dirty and slug in session.listings:  # type: ignore[union-attr]
-            listings[slug] = session.listings[slug]  # type: ignore[union-attr]
-        elif slug in cached_slugs:
+        if slug not in dirty and slug in session.listings:
+            listings[slug] = session.listings[slug]
+        elif slug in expected:
             todo.append(slug)
-    # a process without threads (not the preview server) may fork to look at the folders
-    listings.update(_listings(kommentare, todo, racy, fork=session is None))
-    return topic_files, listings, session_folders
+    listings.update(_listings(kommentare, todo, racy))
+    return Scanned(topic_files, listings, folders, set(_gone(expected, expected)))
 
 
-FORK_ABOVE = 2000  # comment folders; below this, forking costs more than it saves
+def _scan_all(content: Path, problems: Problems, racy: int | None, expected: Mapping[str, tuple[str, ...]],
+              fork: bool) -> Scanned:
+    """Everything looked at. With FORK_ABOVE topics or more, a forked child looks at a share of the
+    last build's topics while this process reads the topic folder and then looks at the rest: the
+    time goes into system calls (a stat per file), and a fresh process has no other work then."""
+    kommentare = str(content / "kommentare") + os.sep
+    slugs = sorted(expected)
+    cut = round(len(slugs) * CHILD_SHARE) if fork and len(slugs) >= FORK_ABOVE and can_fork() else 0
 
+    def look(part: list[str]) -> tuple[dict[str, tuple], list[str]]:
+        return _listings(kommentare, part, racy), _gone(part, expected)
 
-def _listings(base: str, slugs: list[str], racy: int | None, fork: bool) -> dict[str, tuple]:
-    """The listings of many comment folders. Above FORK_ABOVE, a forked child lists half of them:
-    the time goes into system calls (a stat per file), and a fresh process has no other work then."""
-    if not fork or len(slugs) < FORK_ABOVE or not can_fork():
-        return {slug: listing(base + slug, racy) for slug in slugs}
-    half = len(slugs) // 2
-    childs_half = in_child(lambda: {slug: listing(base + slug, racy) for slug in slugs[half:]})
+    childs_share: Callable[[], tuple | None] = in_child(lambda: look(slugs[:cut])) if cut else lambda: None
     try:
-        found = {slug: listing(base + slug, racy) for slug in slugs[:half]}
+        topic_files = files(content / "themen", ".md", problems)
+        listings, gone = look(slugs[cut:])
     finally:
-        done = childs_half()
-    if not isinstance(done, dict):  # the child failed: do its half here
-        done = {slug: listing(base + slug, racy) for slug in slugs[half:]}
-    found.update(done)
-    return found
+        done = childs_share()
+    if cut and not isinstance(done, tuple):  # the child failed: do its share here
+        done = look(slugs[:cut])
+    if done:
+        listings.update(done[0])
+        gone += done[1]
+    names = {path.stem for path, _ in topic_files}
+    return Scanned(topic_files, {slug: found for slug, found in listings.items() if slug in names}, None, set(gone))
+
+
+def _listings(base: str, slugs: list[str], racy: int | None) -> dict[str, tuple]:
+    return {slug: listing(base + slug, racy) for slug in slugs}
+
+
+def _gone(slugs: Iterable[str], expected: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The topics among slugs whose expected outputs are not all in place."""
+    isfile = os.path.isfile
+    return [slug for slug in slugs if expected[slug] and not all(map(isfile, expected[slug]))]
 
 
 def _plain_topic(name: str) -> bool:

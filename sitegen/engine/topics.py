@@ -18,7 +18,7 @@ from ..core.window import state
 from . import cache as caching
 from .deps import TopicInputs
 from .run import BuildRun
-from .scan import scan, settled
+from .scan import Scanned, scan, settled
 from .media import pre_encode
 from .shared import Shared, convert_events
 from .worker import TopicJob, WorkerContext, run, topic_outputs, topic_page
@@ -38,10 +38,11 @@ class Topics:
 def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     """Plan, then let the workers read and render what changed; the events' bodies are converted meanwhile."""
     caches = build.caches
-    topic_files, listings, folders = scan(build.root / "content", build.problems, caches.racy, build.session,
-                                          build.changed, caches.last.topics)
+    found = scan(build.root / "content", build.problems, caches.racy, build.session, build.changed,
+                 expected_outputs(build))
+    topic_files, listings = found.topic_files, found.listings
     build.scanned = (topic_files, listings)
-    todo = plan(build, topic_files, listings, shared)
+    todo = plan(build, found, shared)
     build.list_new_pages(rel for job in todo for rel in topic_outputs(topic_page(job.slug)))
     gathered = CommentOutputs(shared.config, spill=build.stage)  # open data and the comments feed
     ctx = WorkerContext(build.root, build.out, build.stage, build.options.drafts, shared.renderer, shared.related,
@@ -61,7 +62,7 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
                             str(len(shown.comment_keys)).encode())
             for key in shown.comment_keys:
                 gathered.offer(key, done.slug)
-    return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, folders, gathered)
+    return Topics(topic_files, sorted(caches.fresh.topics.items()), staged, found.folders, gathered)
 
 
 def meanwhile(build: BuildRun, shared: Shared) -> None:
@@ -70,25 +71,29 @@ def meanwhile(build: BuildRun, shared: Shared) -> None:
     shared.encoded.update(pre_encode(build.root / "content" / "dateien", shared.images.infos, build.caches, build.out))
 
 
-def plan(build: BuildRun, topic_files: list[tuple[Path, Signature]], listings: dict[str, tuple],
-         shared: Shared) -> list[TopicJob]:
+def expected_outputs(build: BuildRun) -> dict[str, tuple[str, ...]]:
+    """Each topic of the last build, with the files its page needs in out/: none if this process
+    wrote out/ last (the preview), so nobody can have removed them unseen."""
+    if build.trust_out:
+        return dict.fromkeys(build.caches.last.topics, ())
+    prefix = str(build.out) + os.sep
+    return {slug: () if entry.page is None else tuple(prefix + rel for rel in topic_outputs(entry.page))
+            for slug, entry in build.caches.last.topics.items()}
+
+
+def plan(build: BuildRun, found: Scanned, shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
     A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
     from the last build's comments_until, and its images from the images its page showed then: if
     the file changed, its key differs anyway."""
     caches, todo = build.caches, []
-    prefix = str(build.out) + os.sep
-    for path, sig in topic_files:
+    for path, sig in found.topic_files:
         slug = path.stem
         old = caches.last.topics.get(slug)
         inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
-                             listings.get(slug), state(old.until, build.options.today) if old else None,
+                             found.listings.get(slug), state(old.until, build.options.today) if old else None,
                              shared.images.key_of(old.images) if old else ())
-        if inputs.listing is None:
-            todo.append(TopicJob(slug, path, inputs))
-            continue
-        if old and old.key == inputs.key() and (build.trust_out or old.page is None or all(
-                os.path.isfile(prefix + rel) for rel in topic_outputs(old.page))):
+        if inputs.listing is not None and old and old.key == inputs.key() and slug not in found.gone:
             caches.fresh.topics[slug] = old
         else:
             todo.append(TopicJob(slug, path, inputs))
