@@ -452,3 +452,51 @@ def test_a_topic_page_is_made_again_on_the_day_its_window_closes(site_root: Path
     wohnen.write_bytes(text)
     build(site_root, tmp_path / "cold", today=last_day + dt.timedelta(days=2), tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
+
+
+def test_every_topic_input_is_either_the_topics_own_or_in_the_shared_basis() -> None:
+    """The preview keeps a topic's page without a new key when its own files are unchanged and the
+    shared basis is equal: a new TopicInputs field that is in neither list would go stale there."""
+    import dataclasses
+    import datetime as dt
+    from sitegen.engine.deps import OWN_INPUTS, TopicInputs, topic_basis
+
+    shared = topic_basis("theme", {}, dt.date(2026, 1, 1), {})
+    assert sorted([*OWN_INPUTS, *shared]) == sorted(f.name for f in dataclasses.fields(TopicInputs))
+    assert not set(OWN_INPUTS) & set(shared)
+
+
+def test_the_preview_makes_keys_only_for_what_the_watcher_saw_change(site_root: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the preview, a topic whose file and comments the watcher saw unchanged keeps its page
+    without its key being made again, while what all keys share stays the same; an edited event
+    linked to a topic, or a new day, makes every key again."""
+    import datetime as dt
+    from sitegen.engine import topics as engine_topics
+
+    planned: list[tuple] = []
+    real = engine_topics.TopicInputs
+    monkeypatch.setattr(engine_topics, "TopicInputs", lambda *args: planned.append(args) or real(*args))
+    out, session = tmp_path / "out", Session()
+    count = len(list((site_root / "content/themen").glob("*.md")))
+
+    def edit(path: Path, old: str, new: str) -> None:
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        session.note(str(path))
+
+    def keys_made(today: dt.date = TODAY) -> int:
+        planned.clear()
+        build(site_root, out, today=today, session=session)
+        return len(planned)
+
+    assert keys_made() == count  # the first build knows nothing
+    edit(site_root / "content/themen/wohnen.md", "\n---\n", "\n---\nNeu im Text.\n\n")
+    assert keys_made() == 1
+    assert "Neu im Text." in (out / "themen/wohnen/index.html").read_text(encoding="utf-8")
+    edit(site_root / "content/termine/forum.md", "title: ", "title: Verschoben – ")
+    assert keys_made() == count
+    assert "Verschoben – " in (out / "themen/mobilitaet/index.html").read_text(encoding="utf-8")
+    assert keys_made() == 0  # nothing changed
+    assert keys_made(TODAY + dt.timedelta(days=1)) == count
+    build(site_root, tmp_path / "cold", today=TODAY + dt.timedelta(days=1), tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(tmp_path / "cold")

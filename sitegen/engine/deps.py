@@ -115,6 +115,16 @@ class TopicInputs:
         return marshal.dumps((self.theme, self.topic_file, self.listing, self.events, self.window, self.images), 0)
 
 
+OWN_INPUTS = ("topic_file", "listing")  # the TopicInputs that come from the topic's own files
+
+
+def topic_basis(theme: str, linked: dict[str, tuple], today: dt.date, image_infos: dict) -> dict[str, Any]:
+    """What every other field of TopicInputs is made from, the same for all topics of a build: when
+    it is as in the last build, a topic whose own files did not change has the same key as then
+    (the preview's session uses this). A test holds its names and OWN_INPUTS to the fields."""
+    return {"theme": theme, "events": linked, "window": today, "images": image_infos}
+
+
 def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],
                 topic_metas: Sequence[tuple[str, str]], images: Any = ()) -> str:
     """The key of every page but the topic pages; topic_metas: (slug, what the others show of it);

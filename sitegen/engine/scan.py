@@ -30,6 +30,7 @@ class Scanned:
     listings: dict[str, tuple]  # slug -> its comment folder's files and signatures (topics of the last build)
     folders: list[str] | None  # the comment folders that can have changed (None: any)
     gone: set[str]  # topics of the last build with a page or feed missing from out/
+    unchanged: frozenset[str] = frozenset()  # topics whose file and comments the session saw unchanged
 
 
 def scan(content: Path, problems: Problems, racy: int | None, session: Session | None,
@@ -61,8 +62,9 @@ def scan(content: Path, problems: Problems, racy: int | None, session: Session |
             listings[slug] = session.listings[slug]
         elif slug in expected:
             todo.append(slug)
+    unchanged = frozenset(listings).difference(folders)
     listings.update(_listings(kommentare, todo, racy))
-    return Scanned(topic_files, listings, folders, set(_gone(expected, expected)))
+    return Scanned(topic_files, listings, folders, set(_gone(expected, expected)), unchanged)
 
 
 def _scan_all(content: Path, problems: Problems, racy: int | None, expected: Mapping[str, tuple[str, ...]],
