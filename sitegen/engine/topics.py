@@ -86,7 +86,8 @@ def plan(build: BuildRun, found: Scanned, shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
     A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
     from the last build's comments_until, and its images from the images its page showed then: if
-    the file changed, its key differs anyway."""
+    the file changed, its key differs anyway. In the preview, a topic the session vouches for is
+    reused without making its key again (_vouched)."""
     caches, todo = build.caches, []
     vouched = _vouched(build, found, shared)
     for path, sig in found.topic_files:
