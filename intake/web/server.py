@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ from intake.web.guard import Guard, Session
 
 CSS = (Path(__file__).parent / "templates" / "style.css").read_bytes()
 MAX_FORM = 64 * 1024  # a reply is at most a few thousand characters; anything bigger is not our form
+READ_SECONDS = 30.0  # a form's whole body, however slowly it comes: a trickle must not pin a thread
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Frame-Options": "DENY",
@@ -145,13 +147,38 @@ class Handler(BaseHTTPRequestHandler):
         if kind != "application/x-www-form-urlencoded" or not 0 <= length <= MAX_FORM:
             self._refuse(400, "Ungültige Anfrage.")
             return None
+        body = self._body(length)
+        if body is None:
+            self.close_connection = True
+            self._refuse(408, "Die Anfrage kam zu langsam oder unvollständig an. Bitte noch einmal senden.")
+            return None
         try:
-            fields = parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True, max_num_fields=20,
-                              errors="strict")
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, errors="strict")
         except (UnicodeDecodeError, ValueError):
             self._refuse(400, "Ungültige Anfrage.")
             return None
         return {name: values[0] for name, values in fields.items()}
+
+    def _body(self, length: int) -> bytes | None:
+        """The body's length bytes within READ_SECONDS in all (the socket's timeout bounds one wait
+        only); None if it came slower, ended early or timed out."""
+        deadline, chunks = time.monotonic() + READ_SECONDS, []
+        try:
+            while length > 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self.connection.settimeout(min(self.timeout, left))
+                chunk = self.rfile.read1(length)
+                if not chunk:
+                    return None
+                chunks.append(chunk)
+                length -= len(chunk)
+        except TimeoutError:
+            return None
+        finally:
+            self.connection.settimeout(self.timeout)  # the answer gets the usual time
+        return b"".join(chunks)
 
     def _refuse(self, status: int, text: str) -> None:
         """A short German page for a refused request."""

@@ -407,3 +407,38 @@ def test_the_command_prints_its_address_serves_until_ctrl_c_and_then_closes(web:
                               "Den Link nicht weitergeben: er ist der Zugang. Beenden mit Strg+C.\n")
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, timeout=5)  # closed: the port no longer answers
+
+
+def test_a_body_that_trickles_in_is_cut_off_after_the_time_for_a_whole_form(web: ReviewSite,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The socket's timeout bounds one wait only: a byte every few seconds would hold a thread for
+    days. After READ_SECONDS in all the request is answered 408 and closed, and the server goes on."""
+    monkeypatch.setattr(server, "READ_SECONDS", 1.0)
+    client, csrf = login(web)
+    cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+    head = (f"POST /entscheiden HTTP/1.1\r\nHost: 127.0.0.1:{web.server.guard.port}\r\nOrigin: {web.origin}\r\n"
+            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n")
+    stop = threading.Event()
+    with closing(client), socket.create_connection(("127.0.0.1", web.server.guard.port), timeout=20) as sock:
+        sock.sendall(head.encode())
+
+        def trickle() -> None:  # 40 bytes of the 100, one every 0.2 s (8 s), while the server listens
+            for _ in range(40):
+                if stop.wait(0.2):
+                    return
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    return
+
+        dripper = threading.Thread(target=trickle)
+        dripper.start()
+        try:
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        finally:
+            stop.set()
+            dripper.join()
+        assert answer.split(b" ", 2)[1] == b"408"
+        assert client.get("/").status_code == 200  # the server still answers
