@@ -107,15 +107,14 @@ def index(folder: Path) -> dict[str, ImageInfo]:
     return {src: probe(src, path.read_bytes()) for src, path in raster_files(folder)}
 
 
-def problems(infos: dict[str, ImageInfo], kept_metadata: dict[str, str] | None = None,
-             root_name: str = "content") -> list[str]:
+def problems(infos: dict[str, ImageInfo], kept_metadata: dict[str, str] | None = None) -> list[str]:
     """The warnings about the images themselves, by file: unreadable ones, uploads over MAX_BYTES, and
     those whose metadata could not be removed (kept_metadata: site path -> why, as
     image_metadata.without_metadata says it). An unreadable file gets one warning that says both."""
     kept_metadata = kept_metadata or {}
     found = []
     for src in sorted(infos.keys() | kept_metadata.keys()):
-        where, info, kept = f"{root_name}{src}", infos.get(src), kept_metadata.get(src)
+        where, info, kept = f"content{src}", infos.get(src), kept_metadata.get(src)  # src: /dateien/...
         if info is not None and info.problem:
             also = ", and with any metadata it holds (EXIF, GPS position)" if kept else ""
             found.append(f"{where}: the image {info.problem}; it is published as it is, without smaller sizes{also}")
