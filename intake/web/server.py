@@ -148,9 +148,9 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(400, "Ungültige Anfrage.")
             return None
         body = self._body(length)
-        if body is None:
-            self.close_connection = True
-            self._refuse(408, "Die Anfrage kam zu langsam oder unvollständig an. Bitte noch einmal senden.")
+        if body is None:  # what is left of it must not be read as the next request
+            text = pages.refused("Die Anfrage kam zu langsam oder unvollständig an. Bitte noch einmal senden.")
+            self._send(408, "text/html; charset=utf-8", text.encode("utf-8"), {"Connection": "close"})
             return None
         try:
             fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, errors="strict")

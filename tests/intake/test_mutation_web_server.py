@@ -409,36 +409,58 @@ def test_the_command_prints_its_address_serves_until_ctrl_c_and_then_closes(web:
         httpx.get(url, timeout=5)  # closed: the port no longer answers
 
 
-def test_a_body_that_trickles_in_is_cut_off_after_the_time_for_a_whole_form(web: ReviewSite,
-                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """The socket's timeout bounds one wait only: a byte every few seconds would hold a thread for
-    days. After READ_SECONDS in all the request is answered 408 and closed, and the server goes on."""
-    monkeypatch.setattr(server, "READ_SECONDS", 1.0)
-    client, csrf = login(web)
+def send_slowly(web: ReviewSite, client: httpx.Client, parts: list[bytes], pause: float, length: int) -> bytes:
+    """A POST whose body comes in parts, a pause before each (the connection stays open after the
+    last); the whole answer, up to the server closing the connection."""
     cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
     head = (f"POST /entscheiden HTTP/1.1\r\nHost: 127.0.0.1:{web.server.guard.port}\r\nOrigin: {web.origin}\r\n"
-            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n")
+            f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n\r\n")
     stop = threading.Event()
-    with closing(client), socket.create_connection(("127.0.0.1", web.server.guard.port), timeout=20) as sock:
+    with socket.create_connection(("127.0.0.1", web.server.guard.port), timeout=20) as sock:
         sock.sendall(head.encode())
 
-        def trickle() -> None:  # 40 bytes of the 100, one every 0.2 s (8 s), while the server listens
-            for _ in range(40):
-                if stop.wait(0.2):
+        def parts_with_pauses() -> None:
+            for part in parts:
+                if stop.wait(pause):
                     return
                 try:
-                    sock.sendall(b"x")
+                    sock.sendall(part)
                 except OSError:
                     return
 
-        dripper = threading.Thread(target=trickle)
-        dripper.start()
+        sender = threading.Thread(target=parts_with_pauses)
+        sender.start()
         try:
             answer = b""
             while chunk := sock.recv(65536):
                 answer += chunk
         finally:
             stop.set()
-            dripper.join()
-        assert answer.split(b" ", 2)[1] == b"408"
+            sender.join()
+    return answer
+
+
+@pytest.mark.parametrize("parts", [[b"x"] * 40, [b"xxxxx"]], ids=["trickle", "stall"])
+def test_a_body_that_trickles_or_stalls_is_cut_off_after_the_time_for_a_whole_form(
+        web: ReviewSite, monkeypatch: pytest.MonkeyPatch, parts: list[bytes]) -> None:
+    """The socket's timeout bounds one wait only: a byte every few seconds would hold a thread for
+    days. After READ_SECONDS in all (a byte every 0.2 s for 8 s, or 5 bytes and then nothing) the
+    request is answered 408 and the connection closed, and the server goes on."""
+    monkeypatch.setattr(server, "READ_SECONDS", 1.0)
+    client, _ = login(web)
+    with closing(client):
+        answer = send_slowly(web, client, parts, 0.2, 100)
+        head, _, page = answer.partition(b"\r\n\r\n")
+        assert head.split(b" ", 2)[1] == b"408" and b"\r\nConnection: close" in head
+        assert "zu langsam oder unvollständig" in page.decode("utf-8")
         assert client.get("/").status_code == 200  # the server still answers
+
+
+def test_a_body_in_parts_is_read_whole(web: ReviewSite) -> None:
+    """A form that comes in several parts within the time is read to its last byte (the CSRF token)."""
+    client, csrf = login(web)
+    key = web.keys()[0]
+    body = f"key={key}&action=approved&digest={digest(Inbox(web.root / '.inbox').get(key))}&csrf={csrf}".encode()
+    with closing(client):
+        answer = send_slowly(web, client, [body[:10], body[10:-1], body[-1:]], 0.1, len(body))
+    assert answer.split(b" ", 2)[1] == b"303" and web.entry(key)["status"] == "approved"
