@@ -452,7 +452,8 @@ def test_a_body_that_trickles_or_stalls_is_cut_off_after_the_time_for_a_whole_fo
         answer = send_slowly(web, client, parts, 0.2, 100)
         head, _, page = answer.partition(b"\r\n\r\n")
         assert head.split(b" ", 2)[1] == b"408" and b"\r\nConnection: close" in head
-        assert "zu langsam oder unvollständig" in page.decode("utf-8")
+        assert b"\r\nContent-Type: text/html; charset=utf-8\r\n" in head
+        assert ">Die Anfrage kam zu langsam oder unvollständig an. Bitte noch einmal senden." in page.decode("utf-8")
         assert client.get("/").status_code == 200  # the server still answers
 
 
