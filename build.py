@@ -106,7 +106,11 @@ def system_error(exc: OSError) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run one command; its exit code."""
     sys.path.insert(0, str(HERE))
-    from sitegen import BuildError, ThemeError, build
+    ahead = None
+    if args.command == "build":  # the comment folders listed meanwhile, by a child (before the imports below)
+        from sitegen.engine.lookahead import look_ahead
+        ahead = look_ahead(args.root / "content")
+    from sitegen import BuildError, ThemeError, Tuning, build
     from sitegen.output.paths import WriteError
 
     if args.command == "serve":
@@ -116,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         from sitegen.check import run_check
         return run_check(args.root, today=args.today, vnu=not args.no_vnu, release=args.release)
     try:
-        report = build(args.root, args.out, today=args.today, drafts=args.drafts)
+        report = build(args.root, args.out, today=args.today, drafts=args.drafts, tuning=Tuning(lookahead=ahead))
     except BuildError as exc:
         print(exc.report(), file=sys.stderr)
         return 1

@@ -5,8 +5,9 @@
 SITE must have been built into OUT before (a warm cache). Each run appends a sentence to the first
 topic, waits out the racy window (so the edit is found by its signature, as an editor's would be),
 and builds in a new Python process that times the build's phases by wrapping the functions that
-make them (the build itself is the real one). The interpreter's start and `import sitegen` are
-timed apart. Prints a table of medians (seconds).
+make them (the build itself is the real one, and starts listing the comment folders before its
+imports, as build.py does). The interpreter's start and the imports are timed apart. Prints a table
+of medians (seconds).
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from sitegen.engine.lookahead import look_ahead
+ahead = look_ahead(Path(sys.argv[2]) / "content")  # as build.py starts it: before the imports
 import sitegen
 from sitegen import pipeline
 from sitegen.engine import cache, topics, run
@@ -54,7 +58,7 @@ def timed(owner, name, label):
     setattr(owner, name, generator if name == "run" else wrapper)
 timed(pipeline, "load_shared", "shared: theme, site.yaml, events, pages, renderer (incl. cache load)")
 timed(cache.Cache, "load", "  of which: cache load")
-timed(topics, "scan", "scan: stat topic files, list comment folders")
+timed(topics, "scan", "scan: stat topic files and pages, collect the comment listings")
 timed(topics, "plan", "plan: compare each topic's inputs")
 timed(topics, "run", "workers: read, convert, render the changed topic")
 timed(pipeline, "check_across_files", "check across files")
@@ -64,9 +68,10 @@ timed(cache.Cache, "save", "  of which: cache save")
 from pathlib import Path
 import datetime as dt
 start = time.perf_counter()
-report = sitegen.build(Path(sys.argv[2]), Path(sys.argv[3]), today=dt.date(2026, 6, 1))
+report = sitegen.build(Path(sys.argv[2]), Path(sys.argv[3]), today=dt.date(2026, 6, 1),
+                       tuning=sitegen.Tuning(lookahead=ahead))
 spent["build() in all"] = time.perf_counter() - start
-spent["import sitegen"] = t_import
+spent["start the listing, import sitegen"] = t_import
 print(json.dumps({"spent": spent, "written": list(report.written)}))
 """
 

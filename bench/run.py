@@ -244,7 +244,7 @@ def corpus_for(n: int, seed: int) -> Path:
 def backdate(folder: Path) -> None:
     """Give a new corpus's files an old modification time, as a checkout has after its first hours.
 
-    A file changed within two seconds of the last build is also hashed (scan.settled, git's "racily
+    A file changed within two seconds of the last build is also hashed (signatures.settled, git's "racily
     clean" rule), and its signature changes form once it is older: a corpus generated just before
     the first cold build made that run's next two builds read every topic again, 10x slower."""
     for dirpath, _, names in os.walk(folder):
@@ -338,7 +338,7 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float,
     disk = BENCH / "out" / f"n{n}" if file_system(outputs) == "tmpfs" else None
     ours_disk, floor_disk = Row("ours", "cold full build" + DISK), Row("floor", "cold full build" + DISK)
     rows = {name: Row("ours", name) for name in OURS}
-    startup = Row("ours", "start-up only (import sitegen)")
+    startup = Row("ours", "start-up only (from sitegen import build)")
     preview = Row("ours", "preview server: one topic edited")
     floor, pelican, hugo = Row("floor", "cold full build"), Row("Pelican", "cold full build"), Row("Hugo", "cold full build")
     have_pelican = importlib.util.find_spec("pelican") is not None and importlib.util.find_spec("markdown") is not None
@@ -393,7 +393,7 @@ def bench_size(n: int, runs: int, seed: int, jobs: int, timeout: float,
                 wipe(site.root / ".cache")
                 run_floor(floor_disk, disk / "floor", "output on disk")
             # what every subprocess row above pays before any work: interpreter start and imports
-            s = measure([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); import sitegen"])
+            s = measure([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(REPO)!r}); from sitegen import build"])
             startup.add(s)
             print(f"  ours  {'start-up only':22} {s.wall:8.2f} s {s.peak_mib:7.0f} MiB", flush=True)
             if have_pelican:

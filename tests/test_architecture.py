@@ -84,3 +84,20 @@ def test_the_import_check_sees_a_relative_import_into_another_part() -> None:
     """The check above would pass on anything if it did not resolve relative imports."""
     found = _imports_of("from ..engine import cache\nfrom . import model\n", "sitegen.core")
     assert {"sitegen.engine.cache", "sitegen.core.model"} <= found
+
+
+def test_the_lookahead_starts_before_the_libraries_are_imported() -> None:
+    """build.py forks the comment listing (engine/lookahead.py) before it imports the build: that
+    import must stay light, or the child starts late. The package's public names still resolve."""
+    import subprocess
+    import sys
+
+    heavy = ("jinja2", "yaml", "markdown", "PIL", "sitegen.pipeline", "sitegen.core.readers")
+    script = ("import sys; import sitegen.engine.lookahead; "
+              f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert found.stdout.split() == []
+    import sitegen
+    assert all(getattr(sitegen, name) is not None for name in sitegen.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        getattr(sitegen, "nothing")

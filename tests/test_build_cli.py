@@ -97,3 +97,30 @@ def test_a_reader_that_leaves_early_is_no_error_to_report(site_root: Path, tmp_p
     os.close(write_end)
     assert "Broken pipe" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_build_py_has_the_comment_folders_listed_while_it_imports(site_root: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """build.py starts listing the comment folders before it imports the build (engine/lookahead.py),
+    and the build takes the listings: none in a cold build (the child is stopped), every topic's after."""
+    import importlib.util
+
+    from sitegen.engine import lookahead
+
+    monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)  # the fixture has a handful of topics
+    monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
+    taken = []
+    real = lookahead.Lookahead.listings
+    monkeypatch.setattr(lookahead.Lookahead, "listings",
+                        lambda self, slugs, racy: taken.append(real(self, slugs, racy)) or taken[-1])
+    spec = importlib.util.spec_from_file_location("build_script", REPO / "build.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    args = ["--root", str(site_root), "--out", str(tmp_path / "out"), "--today", TODAY.isoformat()]
+    assert script.main(args) == 0
+    assert taken == [None]
+    assert script.main(args) == 0
+    topics = {path.stem for path in (site_root / "content/themen").glob("*.md")}
+    assert len(taken) == 2 and set(taken[1]) == topics
+    build(site_root, tmp_path / "lib", today=TODAY)
+    assert read_tree(tmp_path / "out") == read_tree(tmp_path / "lib")

@@ -214,7 +214,7 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     """A cold build leaves the comment listings to the workers: the keys they make must be the ones
     the next build computes, or every warm build would read every topic again."""
     import os
-    from sitegen.engine import scan
+    from sitegen.engine import signatures
     from sitegen.engine import worker
 
     old = os.stat(site_root).st_mtime_ns - 10_000_000_000  # outside the racy window of the next build
@@ -226,7 +226,7 @@ def test_workers_list_comments_as_the_parent_would(site_root: Path, tmp_path: Pa
     session.flush()  # the preview saves its cache once edits pause: now
     folder = site_root / "content/kommentare"
     for path in topics(site_root):
-        assert session.listings[path.stem] == scan.listing(str(folder / path.stem), None)
+        assert session.listings[path.stem] == signatures.listing(str(folder / path.stem), None)
     read = []
     monkeypatch.setattr(worker, "load_topic", lambda path, root, problems: read.append(path) or 1 / 0)
     report = build(site_root, out, today=TODAY, tuning=Tuning(jobs=1))  # as a new process: the cache's keys, listings made here
@@ -308,41 +308,69 @@ def test_reverted_theme_edit_in_the_preview_equals_a_cold_build(tmp_path: Path) 
     assert read_tree(out) == read_tree(tmp_path / "cold")
 
 
-def test_comment_folders_listed_in_a_forked_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Large sites look at a share of their topics (comment folders, pages in out/) in a child
-    process while this one reads the topic folder; the result must not differ."""
+def test_comment_folders_listed_by_a_child_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large sites have their comment folders listed by a child (lookahead.py), started as the
+    process begins or by the scan itself, while this process reads the topic folder and looks for
+    pages gone from out/; the result must not differ, also for folders changed near the last build
+    (hashed here, as the child did not know when that was) and when the child fails."""
+    import marshal
+    import os
+    import time
+    from types import SimpleNamespace
+
     from sitegen.core.errors import Problems
-    from sitegen.engine import fork
-    from sitegen.engine import scan
+    from sitegen.engine import fork, lookahead, scan, signatures
 
     content, out = tmp_path / "content", tmp_path / "out"
     base = content / "kommentare"
     slugs = [f"thema-{i}" for i in range(40)]
     (content / "themen").mkdir(parents=True)
     expected = {}
+    long_ago = 1_000_000_000_000_000_000  # 2001: outside any racy window
     for i, slug in enumerate(slugs):
         (content / "themen" / f"{slug}.md").write_text("---\ntitle: T\n---\n", encoding="utf-8")
         if i < 37:  # the last three have no comment folder
             (base / slug).mkdir(parents=True)
         for n in range(i % 4 if i < 37 else 0):
             (base / slug / f"c{n}.yaml").write_text(f"id: c{n}\n", encoding="utf-8")
+            if i % 3:  # the others count as changed near the last build when racy is now
+                os.utime(base / slug / f"c{n}.yaml", ns=(long_ago, long_ago))
         # every fifth page is gone from out/, every seventh topic is trusted (nothing expected)
         expected[slug] = () if i % 7 == 0 else (str(out / slug / "index.html"),)
         if i % 5:
             (out / slug).mkdir(parents=True)
             (out / slug / "index.html").write_text("x", encoding="utf-8")
     expected["weg"] = ()  # a topic of the last build whose file is deleted: no listing
-    for racy in (None, 0):  # 0: every file counts as changed near the last build, so it is hashed too
-        serial = scan._scan_all(content, Problems(tmp_path), racy, expected, fork=False)
-        assert sorted(serial.listings) == sorted(slugs) and serial.listings["thema-39"] == ()
-        assert [name for name, _ in serial.listings["thema-2"]] == ["c0.yaml", "c1.yaml"]
+
+    def looking(racy: int | None, ahead: lookahead.Lookahead | None = None) -> scan.Looking:
+        return scan.Looking(content, Problems(tmp_path), racy, None, None, ahead)
+
+    for racy in (None, time.time_ns() - 3_600_000_000_000):
+        serial = scan._scan_all(looking(racy), expected)  # 40 topics: too few for a child
+        assert sorted(serial.listings) == sorted(slugs)
+        pairs = signatures.entries(str(base / "thema-2"), racy)
+        assert [name for name, _ in pairs] == ["c0.yaml", "c1.yaml"]
+        assert [len(sig) for _, sig in pairs] == [3, 3]  # written long ago: never hashed
+        recent = signatures.entries(str(base / "thema-3"), racy)
+        assert [len(sig) for _, sig in recent] == [3 if racy is None else 4] * 3  # hashed when racy
+        assert serial.listings["thema-2"] == signatures.digest_of(pairs)
+        assert serial.listings["thema-39"] == serial.listings["thema-0"] == signatures.digest_of([])
+        assert len(set(serial.listings[f"thema-{i}"] for i in range(1, 4))) == 3
         assert serial.gone == {f"thema-{i}" for i in range(40) if i % 5 == 0 and i % 7}
+        monkeypatch.setattr(lookahead, "FORK_ABOVE", 2)
         monkeypatch.setattr(scan, "FORK_ABOVE", 2)
-        monkeypatch.setattr(scan, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
-        assert scan._scan_all(content, Problems(tmp_path), racy, expected, fork=True) == serial
-        with monkeypatch.context() as m:  # a child that fails leaves its share to the parent
-            m.setattr(fork.marshal, "dumps", lambda value: 1 / 0)
-            assert scan._scan_all(content, Problems(tmp_path), racy, expected, fork=True) == serial
+        monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
+        early = lookahead.look_ahead(content)
+        assert early is not None
+        assert scan._scan_all(looking(racy, early), expected) == serial
+        assert scan._scan_all(looking(racy), expected) == serial  # started by the scan
+        with monkeypatch.context() as m:  # a child that fails leaves the folders to the parent
+            m.setattr(fork, "marshal", SimpleNamespace(dumps=lambda value: 1 / 0, loads=marshal.loads))
+            assert scan._scan_all(looking(racy), expected) == serial
+        cancelled = lookahead.look_ahead(content)
+        assert cancelled is not None
+        cancelled.cancel()
+        assert scan._scan_all(looking(racy, cancelled), expected) == serial
         monkeypatch.undo()
 
 
@@ -383,10 +411,11 @@ def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, 
 
 def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen.engine import scan
+    from sitegen.engine import lookahead, scan
 
     monkeypatch.setattr(scan, "FORK_ABOVE", 1)
-    monkeypatch.setattr(scan, "can_fork", lambda: True)
+    monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)
+    monkeypatch.setattr(lookahead, "can_fork", lambda: True)
     build(site_root, tmp_path / "warm", today=TODAY)
     folder = site_root / "content/kommentare/wohnen"  # a comment folder changes: its listing must show it
     folder.mkdir(parents=True, exist_ok=True)
@@ -398,6 +427,57 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
     (tmp_path / "warm/themen/wohnen/index.html").unlink()  # a page deleted by hand: the scan must miss it
     assert build(site_root, tmp_path / "warm", today=TODAY).written == ("themen/wohnen/index.html",)
     assert read_tree(tmp_path / "warm") == read_tree(tmp_path / "cold")
+
+
+def test_a_build_with_folders_listed_as_the_process_began(site_root: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """build.py starts the listing before it imports the build (lookahead.py). The build uses it,
+    counts as started when the child did (a comment written after that falls in the next build's
+    racy window), and a comment written after the child listed its folder is seen by the next build."""
+    import os
+
+    from sitegen.engine import cache as caching
+    from sitegen.engine import fork, lookahead, scan
+
+    monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)
+    monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
+    content, warm = site_root / "content", tmp_path / "warm"
+    cancelled = []
+    monkeypatch.setattr(lookahead.Lookahead, "cancel", lambda self: cancelled.append(self) or self.child.cancel())
+    at_scan = []
+    real_scan = scan._scan_all
+    monkeypatch.setattr(scan, "_scan_all", lambda looking, expected: at_scan.append(
+        looking.ahead and looking.ahead.child.pid) or real_scan(looking, expected))
+    first = lookahead.look_ahead(content)
+    build(site_root, warm, today=TODAY, tuning=Tuning(lookahead=first))
+    assert first in cancelled and at_scan == [-1]  # a cold build: stopped before the scan, nothing to compare with
+    folder = content / "kommentare/wohnen"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "neu.yaml").write_text(COMMENT.format(id="neu", topic="wohnen", parent="null", n=1, day=2),
+                                     encoding="utf-8")
+    ahead = lookahead.look_ahead(content)
+    assert ahead is not None
+    assert build(site_root, warm, today=TODAY, tuning=Tuning(lookahead=ahead)).written != ()
+    assert saved_cache(caching._file(site_root, warm)).started_ns == ahead.started_ns
+    long_ago = 1_000_000_000_000_000_000  # 2001: no file of the folder is in the racy window, which is listed again
+    for path in folder.iterdir():
+        os.utime(path, ns=(long_ago, long_ago))
+    build(site_root, warm, today=TODAY)
+    ahead = lookahead.look_ahead(content)
+    listed = ahead.child()  # the child is done: a comment written now is not in its listing
+
+    class Finished(fork.Child):
+        def __call__(self) -> Any:
+            return listed
+
+    ahead.child = Finished(-1, -1)
+    (folder / "neu-2.yaml").write_text(COMMENT.format(id="neu-2", topic="wohnen", parent="null", n=2, day=3),
+                                       encoding="utf-8")
+    os.utime(folder / "neu-2.yaml", ns=(long_ago, long_ago))
+    assert build(site_root, warm, today=TODAY, tuning=Tuning(lookahead=ahead)).written == ()
+    assert "themen/wohnen/index.html" in build(site_root, warm, today=TODAY).written
+    build(site_root, tmp_path / "cold", today=TODAY, tuning=Tuning(cache=False))
+    assert read_tree(warm) == read_tree(tmp_path / "cold")
 
 
 def saved_cache(file: Path) -> Any:

@@ -268,6 +268,39 @@ def test_a_child_is_forked_only_where_it_is_safe_and_a_failed_fork_leaves_the_wo
     assert len(os.listdir("/proc/self/fd")) == open_before
 
 
+def test_a_cancelled_child_is_stopped_and_gone() -> None:
+    """cancel() ends a child whose result is not wanted, however long its work would take, and
+    leaves no process and no descriptor behind; the result asked for afterwards is None."""
+    import os
+    import signal
+
+    from sitegen.engine import fork
+
+    hold_read, hold_write = os.pipe()
+    open_before = len(os.listdir("/proc/self/fd"))
+    child = fork.in_child(lambda: os.read(hold_read, 1) or 1)  # waits for a byte that never comes
+    pid = child.pid
+
+    def stuck(*_: object) -> None:
+        os.kill(pid, signal.SIGKILL)  # the test fails, and leaves no process waiting forever
+        raise AssertionError("cancel() did not stop the child")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(30)  # a cancel that waits for the child instead of stopping it would wait forever
+    try:
+        child.cancel()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left
+    assert len(os.listdir("/proc/self/fd")) == open_before
+    assert child() is None
+    child.cancel()  # twice: nothing more to do
+    os.close(hold_read)
+    os.close(hold_write)
+
+
 @pytest.mark.parametrize("name,shown", [
     ("Stadt\u202e Jena", "Stadt Jena"), ("\u200bStadt\u2066 Jena\u2069\ufeff", "Stadt Jena"),
     ("Jürgen\u200d", "Jürgen"), ("A\u200dB", "AB"), ("\u0627\u200d\u0628", "\u0627\u200d\u0628"),  # joiner between Arabic letters: kept

@@ -16,20 +16,13 @@ from .codepoints import strip_invisible, strip_reordering
 from .markdown_html import markdown_to_html
 from .model import Comment, Document, Event, Image, Interview, Location, Page, Person, Topic
 from .schema import Validator
+from .signature import Signature, signature
 from .source import Source, SourceError, read_markdown, read_yaml
 
 BERLIN = ZoneInfo("Europe/Berlin")
 RESERVED = {"themen", "termine", "static", "feeds", "daten", "danke", "404", "index", "kommentare"}
 
 Convert = Callable[[str], str]
-Signature = tuple[int, int, int]
-
-
-def signature(st: os.stat_result) -> Signature:
-    """What tells a file changed without reading it: modification time, size, inode."""
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
 def _entries(folder: Path, suffix: str, problems: Problems) -> list[os.DirEntry]:
     """A folder's content files of one kind, sorted by name; stray files are reported, not ignored."""
     try:

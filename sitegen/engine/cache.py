@@ -65,7 +65,7 @@ class Cache:
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (signature, parsed record)
     others_key: str = ""  # deps.other_pages of the pages that are not topic pages
     others_paths: tuple[str, ...] = ()  # and their output paths
-    started_ns: int = 0  # when the build that wrote this cache began (see scan.settled)
+    started_ns: int = 0  # when the build that wrote this cache began (see signatures.settled)
     media_version: str = ""  # deps.media_version: what the media entries were made with
     media: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # engine.media's entries
 

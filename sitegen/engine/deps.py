@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..core.model import Event, Page
+from .signatures import Listing
 
 CODE = Path(__file__).resolve().parent.parent  # all of sitegen: core, engine and output
 LIBRARIES = ("jinja2", "markdown", "yaml", "markupsafe", "PIL")
-Listing = tuple[tuple[str, tuple], ...]  # a comment folder: (file name, signature) sorted by name
 
 
 def digest(*parts: Any) -> str:
@@ -84,8 +84,8 @@ def linked_events(related: dict[str, tuple[Event, ...]], signatures: dict[str, t
 
 @dataclass(frozen=True)
 class TopicInputs:
-    """Everything a topic page is made from. listing is None until its comment folder is listed
-    (a worker lists the folders of topics the last build did not know)."""
+    """Everything a topic page is made from. listing (signatures.listing) is None until its comment
+    folder is listed (a worker lists the folders of topics the last build did not know)."""
 
     theme: str
     topic_file: tuple

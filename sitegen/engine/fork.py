@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import signal
 import threading
 from typing import Any, Callable
 
@@ -24,10 +25,11 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
 
 
-def in_child(work: Callable[[], Any]) -> Callable[[], Any]:
-    """Start work in a forked child; the function returned waits for it and gives work's result
+def in_child(work: Callable[[], Any]) -> "Child":
+    """Start work in a forked child. Calling the Child returned waits for it and gives work's result
     (marshalled on the way), or None if the child failed or could not be started (so work must
-    not return None). Call it exactly once, also after errors: the child may still write files."""
+    not return None). Call it or cancel it exactly once, also after errors: the child may still
+    write files."""
     read_end, write_end = os.pipe()
     own_freeze = gc.get_freeze_count() == 0  # a freeze of the caller's own stays as it is
     if own_freeze:
@@ -53,12 +55,24 @@ def in_child(work: Callable[[], Any]) -> Callable[[], Any]:
         os.close(read_end)
         if not isinstance(failure, OSError):
             raise failure
-        return lambda: None
+        return Child(-1, -1)
+    return Child(pid, read_end)
 
-    def result() -> Any:
-        with os.fdopen(read_end, "rb") as pipe:
+
+class Child:
+    """A forked child's result to come (see in_child)."""
+
+    def __init__(self, pid: int, read_end: int):
+        self.pid, self.read_end = pid, read_end  # -1, -1: no child was started
+
+    def __call__(self) -> Any:
+        """Wait for the child; its result, or None if it failed (or there was none)."""
+        if self.pid < 0:
+            return None
+        with os.fdopen(self.read_end, "rb") as pipe:
             data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = -1
         if status != 0:
             return None
         try:
@@ -66,4 +80,11 @@ def in_child(work: Callable[[], Any]) -> Callable[[], Any]:
         except (EOFError, ValueError, TypeError):
             return None
 
-    return result
+    def cancel(self) -> None:
+        """Stop the child at once, its result unwanted (nothing if it was waited for already)."""
+        if self.pid < 0:
+            return
+        os.kill(self.pid, signal.SIGKILL)
+        os.close(self.read_end)
+        os.waitpid(self.pid, 0)
+        self.pid = -1

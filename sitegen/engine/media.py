@@ -17,8 +17,8 @@ from ..core import images as imaging
 from ..core.image_encode import encode
 from ..core.image_metadata import without_metadata
 from ..core.published_files import published
-from ..core.readers import signature
-from .scan import settled
+from ..core.signature import signature
+from .signatures import settled
 from ..output.writer import Writer
 
 PROBED = "image:"  # cache.media keys of probed images: "image:/dateien/a.jpg" -> (signature, ImageInfo)

@@ -7,8 +7,8 @@ from typing import Any, Callable
 
 from . import cache as caching
 from ..core.errors import Problems
-from ..core.readers import Signature
-from .scan import settled
+from ..core.signature import Signature
+from .signatures import settled
 
 
 def reuse_or_read(caches: caching.Caches, found: list[tuple[Path, Signature]],

@@ -30,7 +30,8 @@ from . import deps
 from . import speedups
 from ..core.published_files import odd_names
 from .media import image_problems
-from .scan import RACY_NS
+from .lookahead import Lookahead
+from .signatures import RACY_NS
 from .session import Session
 from .spool import Spool
 
@@ -41,6 +42,7 @@ class Tuning:
 
     jobs: int | None = None  # worker processes; None: one per core
     cache: bool = True  # read the last build's cache and save this one's (`check` builds without)
+    lookahead: Lookahead | None = None  # the comment folders, listed since the process started (build.py)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class BuildRun:
                 session.forget()  # after a failure, trust nothing: look at everything next time
             raise
         finally:
+            if tuning.lookahead:
+                tuning.lookahead.cancel()  # a build that failed before it took the listings
             release(held)
             gc.set_threshold(*threshold)
 
@@ -128,7 +132,12 @@ class BuildRun:
             last = caching.Cache.load(root, out, version, media_version)
         else:
             last = caching.Cache(version)
-        fresh = caching.Cache(version, started_ns=time.time_ns(), media_version=media_version)
+        ahead = self.options.tuning.lookahead
+        if ahead and not last.topics:
+            ahead.cancel()  # no topic to compare a listing with
+        # from here on, a file changed may not be seen by this build: the next one distrusts its timestamp
+        started = min(time.time_ns(), ahead.started_ns) if ahead else time.time_ns()
+        fresh = caching.Cache(version, started_ns=started, media_version=media_version)
         self.caches = caching.Caches(last, fresh, last.started_ns - RACY_NS if last.started_ns else None)
         self.trust_out = session is not None and session.cache is last and not self.fresh_out
         return self.caches

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as caching
-from ..core.readers import Signature
+from ..core.signature import Signature
 from ..output.lock import hold, release
 
 
@@ -22,7 +22,7 @@ class Session:
 
     cache: caching.Cache | None = None
     topics: list[tuple[Path, Signature]] | None = None
-    listings: dict[str, tuple] = field(default_factory=dict)
+    listings: dict[str, bytes] = field(default_factory=dict)
     basis: dict | None = None  # what every topic key of the last build shared: deps.topic_basis
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     env: tuple | None = None  # ((cache version, prefix), Jinja environment) of the last build

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.outputs import CommentOutputs
-from ..core.readers import Signature
+from ..core.signature import Signature
 from ..core.window import state
 from . import cache as caching
 from .deps import TopicInputs, topic_basis
 from .run import BuildRun
-from .scan import Scanned, scan, settled
+from .scan import Looking, Scanned, scan
+from .signatures import settled
 from .media import pre_encode
 from .shared import Shared, convert_events
 from .worker import TopicJob, WorkerContext, run, topic_outputs, topic_page
@@ -39,8 +40,9 @@ class Topics:
 def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
     """Plan, then let the workers read and render what changed; the events' bodies are converted meanwhile."""
     caches = build.caches
-    found = scan(build.root / "content", build.problems, caches.racy, build.session, build.changed,
-                 expected_outputs(build))
+    looking = Looking(build.root / "content", build.problems, caches.racy, build.session, build.changed,
+                      build.options.tuning.lookahead)
+    found = scan(looking, expected_outputs(build))
     topic_files, listings = found.topic_files, found.listings
     build.scanned = (topic_files, listings, basis(build, shared))
     todo = plan(build, found, shared)

@@ -28,7 +28,7 @@ from ..core.topic_feed import FILE as FEED_FILE
 from ..core.window import state
 from ..output.paths import safe_path, same, write_file
 from .deps import TopicInputs
-from .scan import listing
+from .signatures import listing
 
 SERIAL_BELOW = 24  # forking workers costs more than it saves for a handful of topics
 
@@ -71,7 +71,7 @@ class TopicDone:
     errors: tuple[ContentError, ...]
     entry: caching.TopicEntry | None = None
     staged: tuple[str | None, ...] = ()  # where topic_outputs went (None: unchanged): a str pickles at half a Path's cost
-    listing: tuple | None = None  # the comment folder's listing, when the worker made it
+    listing: bytes | None = None  # the comment folder's listing (signatures.listing), when the worker made it
     for_other_pages: ForOtherPages | None = None
 
 
@@ -85,7 +85,7 @@ class WorkerContext:
     drafts: bool
     renderer: Renderer
     related: dict[str, tuple[Event, ...]]  # each topic's upcoming events
-    racy: int | None  # see scan.settled
+    racy: int | None  # see signatures.settled
     in_place: bool  # a new output folder of this build's own: pages go straight into it
     jobs: Sequence[TopicJob] = ()
 
