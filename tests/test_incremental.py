@@ -535,15 +535,57 @@ def test_a_topic_page_is_made_again_on_the_day_its_window_closes(site_root: Path
 
 
 def test_every_topic_input_is_either_the_topics_own_or_in_the_shared_basis() -> None:
-    """The preview keeps a topic's page without a new key when its own files are unchanged and the
+    """A build keeps a topic's page without a new key when its own files are unchanged and the
     shared basis is equal: a new TopicInputs field that is in neither list would go stale there."""
     import dataclasses
-    import datetime as dt
+    import inspect
     from sitegen.engine.deps import OWN_INPUTS, TopicInputs, topic_basis
 
-    shared = topic_basis("theme", {}, dt.date(2026, 1, 1), {})
+    shared = list(inspect.signature(topic_basis).parameters)
     assert sorted([*OWN_INPUTS, *shared]) == sorted(f.name for f in dataclasses.fields(TopicInputs))
     assert not set(OWN_INPUTS) & set(shared)
+
+
+def test_a_build_makes_keys_only_for_topics_whose_own_files_changed(site_root: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build in a new process (no session): while what all keys share is the last build's, a topic
+    whose file and comment folder have the signatures of then keeps its page without its whole key
+    being made; an edited event linked to a topic, or a new day, makes every key again."""
+    import datetime as dt
+    import os
+    from sitegen.engine import topics as engine_topics
+
+    old = os.stat(site_root).st_mtime_ns - 10_000_000_000  # outside the racy window of the next builds
+    for path in (site_root / "content").rglob("*"):
+        os.utime(path, ns=(old, old))
+    planned: list[tuple] = []
+    real = engine_topics.TopicInputs
+    monkeypatch.setattr(engine_topics, "TopicInputs", lambda *args: planned.append(args) or real(*args))
+    out = tmp_path / "out"
+    count = len(list((site_root / "content/themen").glob("*.md")))
+
+    def keys_made(today: dt.date = TODAY) -> int:
+        planned.clear()
+        build(site_root, out, today=today)
+        return len(planned)
+
+    assert keys_made() == count  # the first build knows nothing
+    assert keys_made() == 0  # nothing changed
+    topic = site_root / "content/themen/wohnen.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("\n---\n", "\n---\nNeu im Text.\n\n", 1),
+                     encoding="utf-8")
+    assert keys_made() == 1
+    assert "Neu im Text." in (out / "themen/wohnen/index.html").read_text(encoding="utf-8")
+    comment = site_root / "content/kommentare/mobilitaet/neu.yaml"
+    comment.write_text(COMMENT.format(id="neu", topic="mobilitaet", parent="null", n=1, day=2), encoding="utf-8")
+    assert keys_made() == 1
+    event = site_root / "content/termine/forum.md"
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Verschoben – ", 1), encoding="utf-8")
+    assert keys_made() == count
+    assert "Verschoben – " in (out / "themen/mobilitaet/index.html").read_text(encoding="utf-8")
+    assert keys_made(TODAY + dt.timedelta(days=1)) == count
+    build(site_root, tmp_path / "cold", today=TODAY + dt.timedelta(days=1), tuning=Tuning(cache=False))
+    assert read_tree(out) == read_tree(tmp_path / "cold")
 
 
 def test_the_preview_makes_keys_only_for_what_the_watcher_saw_change(site_root: Path, tmp_path: Path,

@@ -31,7 +31,7 @@ class TopicEntry(NamedTuple):
     """One topic as the last build left it: few objects each, since there can be tens of thousands.
     A named tuple: unpickled in half the time of a dataclass (30 ms less at 10k topics, every build)."""
 
-    key: bytes           # the signatures of everything its page was made from (marshalled)
+    key: tuple[bytes, bytes]  # everything its page was made from: its own files, the rest (deps.TopicInputs.key)
     meta: str            # digest of what the other pages use from it (metadata and comments)
     page: str | None     # its output path, or None for a draft
     ids: str             # its comments' ids, space-separated, to find ids used twice without unpickling
@@ -63,6 +63,7 @@ class Cache:
     version: str
     topics: dict[str, TopicEntry] = field(default_factory=dict)
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # path -> (signature, parsed record)
+    basis: str = ""  # deps.topic_basis: what all topic keys share
     others_key: str = ""  # deps.other_pages of the pages that are not topic pages
     others_paths: tuple[str, ...] = ()  # and their output paths
     started_ns: int = 0  # when the build that wrote this cache began (see signatures.settled)

@@ -105,24 +105,36 @@ class TopicInputs:
         """The images of the page as rendered (the plan knew only those of the last build's page)."""
         return replace(self, images=images)
 
-    def key(self) -> bytes:
-        """The inputs as one bytes object: marshal is cheap to compare, to store and to load again.
-
-        Compared as they are: hashing ten thousand keys on every build cost more than the comparison.
-        Format 0: the newer ones write a back-reference for any object referenced more than once, so
-        equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
+    def key(self) -> tuple[bytes, bytes]:
+        """The inputs as two bytes objects: the topic's own (own_key), and the rest, made from what
+        all topics share (topic_basis). While that basis is the last build's, the own part decides
+        alone (topics.plan). Marshal is cheap to compare, to store and to load again; compared as
+        they are: hashing ten thousand keys on every build cost more than the comparison."""
         assert self.listing is not None, "a topic's key needs its comment listing"
-        return marshal.dumps((self.theme, self.topic_file, self.listing, self.events, self.window, self.images), 0)
+        return own_key(self.topic_file, self.listing), _marshal((self.theme, self.events, self.window, self.images))
 
 
 OWN_INPUTS = ("topic_file", "listing")  # the TopicInputs that come from the topic's own files
 
 
-def topic_basis(theme: str, linked: dict[str, tuple], today: dt.date, image_infos: dict) -> dict[str, Any]:
-    """What every other field of TopicInputs is made from, the same for all topics of a build: when
-    it is as in the last build, a topic whose own files did not change has the same key as then
-    (the preview's session uses this). A test holds its names and OWN_INPUTS to the fields."""
-    return {"theme": theme, "events": linked, "window": today, "images": image_infos}
+def own_key(topic_file: tuple, listing: Listing) -> bytes:
+    """The first part of a topic's key: its file's signature and its comment folder's listing."""
+    return _marshal((topic_file, listing))
+
+
+def _marshal(value: Any) -> bytes:
+    """Format 0: the newer ones write a back-reference for any object referenced more than once, so
+    equal keys made in a worker and in the parent differed, and topics were read again for nothing."""
+    return marshal.dumps(value, 0)
+
+
+def topic_basis(theme: str, events: dict[str, tuple], window: dt.date, images: dict) -> str:
+    """What every other field of TopicInputs is made from, the same for all topics of a build, as a
+    digest: the theme, every topic's linked events, the date (windows), every image's info. When it
+    is the last build's, a topic whose own files did not change has the same key as then, and its
+    key need not be made (topics.plan). Each parameter is named for the field it makes: a test holds
+    them and OWN_INPUTS to the fields."""
+    return digest(theme, events, window, images)
 
 
 def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],

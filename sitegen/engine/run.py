@@ -70,7 +70,7 @@ class BuildRun:
         self.spool = Spool(self.stage)
         self.writer: Writer | None = None
         self.environment: tuple | None = None  # ((version, prefix), Jinja environment), for the session
-        self.scanned: tuple | None = None  # (topic files, comment listings, topics.basis), for the session
+        self.scanned: tuple | None = None  # (topic files, comment listings), for the session
         self.committed = False
 
     @classmethod

@@ -23,7 +23,6 @@ class Session:
     cache: caching.Cache | None = None
     topics: list[tuple[Path, Signature]] | None = None
     listings: dict[str, bytes] = field(default_factory=dict)
-    basis: dict | None = None  # what every topic key of the last build shared: deps.topic_basis
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     env: tuple | None = None  # ((cache version, prefix), Jinja environment) of the last build
     disk: tuple | None = None  # caching.stamp() after this session's last build or save
@@ -32,11 +31,11 @@ class Session:
     _pending: tuple | None = None
 
     def remember(self, cache: caching.Cache, scanned: tuple | None, env: tuple | None, disk: tuple | None) -> None:
-        """What a finished build leaves for the next: its cache, topic files, comment listings and
-        the basis of its topic keys, its Jinja environment, and the stamp of the cache file it saw."""
+        """What a finished build leaves for the next: its cache, topic files and comment listings,
+        its Jinja environment, and the stamp of the cache file it saw."""
         self.cache, self.env, self.disk = cache, env, disk
         if scanned is not None:
-            self.topics, self.listings, self.basis = scanned
+            self.topics, self.listings = scanned
 
     def note(self, path: str) -> None:
         """Record a path the watcher saw change."""

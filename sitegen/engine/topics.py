@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..core.outputs import CommentOutputs
 from ..core.signature import Signature
 from ..core.window import state
 from . import cache as caching
-from .deps import TopicInputs, topic_basis
+from .deps import TopicInputs, own_key, topic_basis
 from .run import BuildRun
 from .scan import Looking, Scanned, scan
 from .signatures import settled
@@ -44,7 +43,8 @@ def load_and_render_topics(build: BuildRun, shared: Shared) -> Topics:
                       build.options.tuning.lookahead)
     found = scan(looking, expected_outputs(build))
     topic_files, listings = found.topic_files, found.listings
-    build.scanned = (topic_files, listings, basis(build, shared))
+    build.scanned = (topic_files, listings)
+    caches.fresh.basis = basis(build, shared)
     todo = plan(build, found, shared)
     build.list_new_pages(rel for job in todo for rel in topic_outputs(topic_page(job.slug)))
     gathered = CommentOutputs(shared.config, spill=build.stage)  # open data and the comments feed
@@ -86,42 +86,41 @@ def expected_outputs(build: BuildRun) -> dict[str, tuple[str, ...]]:
 
 def plan(build: BuildRun, found: Scanned, shared: Shared) -> list[TopicJob]:
     """Reuse every topic whose inputs are unchanged and whose page is still there; the rest are jobs.
-    A topic not in the last cache has no listing yet: its worker lists its comments. Its window comes
-    from the last build's comments_until, and its images from the images its page showed then: if
-    the file changed, its key differs anyway. In the preview, a topic the session vouches for is
-    reused without making its key again (_vouched)."""
+
+    While what all keys share (deps.topic_basis) is the last build's, a topic's own files decide
+    alone: the first part of its key. In the preview, a topic the file watcher saw unchanged is
+    reused without even that (Scanned.unchanged: out/ is this process's own). Otherwise its whole
+    key is made and compared. A topic not in the last cache has no listing yet: its worker lists
+    its comments. Its window comes from the last build's comments_until, and its images from the
+    images its page showed then: if the file changed, its key differs anyway."""
     caches, todo = build.caches, []
-    vouched = _vouched(build, found, shared)
+    same_basis = caches.fresh.basis == caches.last.basis
+    vouched = found.unchanged if same_basis and build.trust_out else frozenset()
     for path, sig in found.topic_files:
         slug = path.stem
         old = caches.last.topics.get(slug)
         if old and slug in vouched:
             caches.fresh.topics[slug] = old
             continue
-        inputs = TopicInputs(shared.theme, settled(path, sig, caches.racy), shared.linked.get(slug, ()),
-                             found.listings.get(slug), state(old.until, build.options.today) if old else None,
+        topic_file, listing = settled(path, sig, caches.racy), found.listings.get(slug)
+        own_same = bool(old and listing is not None and slug not in found.gone
+                        and old.key[0] == own_key(topic_file, listing))
+        if own_same and same_basis:
+            caches.fresh.topics[slug] = old
+            continue
+        inputs = TopicInputs(shared.theme, topic_file, shared.linked.get(slug, ()), listing,
+                             state(old.until, build.options.today) if old else None,
                              shared.images.key_of(old.images) if old else ())
-        if inputs.listing is not None and old and old.key == inputs.key() and slug not in found.gone:
+        if own_same and old.key[1] == inputs.key()[1]:
             caches.fresh.topics[slug] = old
         else:
             todo.append(TopicJob(slug, path, inputs))
     return todo
 
 
-def basis(build: BuildRun, shared: Shared) -> dict[str, Any]:
+def basis(build: BuildRun, shared: Shared) -> str:
     """What the keys of all topics share, beside each topic's own files (deps.topic_basis)."""
     return topic_basis(shared.theme, shared.linked, build.options.today, shared.images.infos)
-
-
-def _vouched(build: BuildRun, found: Scanned, shared: Shared) -> frozenset[str]:
-    """The topics the preview's session vouches for: the file watcher saw neither their file nor
-    their comment folder change, and what all keys share is as in the last build, whose cache and
-    pages are this one's. Their keys are the same as then, so they are not made again (a tenth of
-    a second at 10k topics, on every edit)."""
-    session = build.session
-    if session is None or not build.trust_out or session.basis != basis(build, shared):
-        return frozenset()
-    return found.unchanged
 
 
 def place_topic_pages(build: BuildRun, topics: Topics) -> None:
