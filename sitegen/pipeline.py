@@ -40,7 +40,7 @@ def build(root: Path, out: Path, today: dt.date | None = None, drafts: bool = Fa
 
 def check_across_files(run: BuildRun, shared: Shared, topics: Topics) -> None:
     """Events and comment folders naming missing topics, comment ids used twice; then every error at once."""
-    slugs = {path.stem for path, _ in topics.files}
+    slugs = set(topics.files)
     every_id = " ".join(entry.ids for _, entry in topics.entries).split()
     # no id used twice, the usual case, is found out without a pair per comment (50,000 at 10k topics)
     ids = [] if len(set(every_id)) == len(every_id) else \

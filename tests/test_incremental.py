@@ -374,6 +374,35 @@ def test_comment_folders_listed_by_a_child_match(tmp_path: Path, monkeypatch: py
         monkeypatch.undo()
 
 
+def test_the_child_and_the_build_list_blocks_from_either_end_until_they_meet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """lookahead.take lists block after block, marking each as its own, and stops at the first
+    block the other process marked: between them, every folder is listed."""
+    from sitegen.engine import lookahead, signatures
+
+    monkeypatch.setattr(lookahead, "BLOCK", 2)
+    names = [f"t{i}" for i in range(9)]  # five blocks, the last one short
+    for i, name in enumerate(names):
+        (tmp_path / name).mkdir()
+        for n in range(i % 3):
+            (tmp_path / name / f"c{n}.yaml").write_text("id: c\n", encoding="utf-8")
+    base = str(tmp_path) + "/"
+    claims = bytearray(5)
+    claims[3] = 2  # the build has taken the fourth block (and the fifth, as it goes from the back)
+    front = lookahead.take(claims, range(5), 1, base, names)
+    assert sorted(front) == names[:6] and list(claims) == [1, 1, 1, 2, 0]
+    claims[4] = 2
+    back = lookahead.take(claims, reversed(range(5)), 2, base, names)
+    assert back == {}  # its next block is the child's
+    claims = bytearray(5)
+    back = lookahead.take(claims, reversed(range(5)), 2, base, names)
+    assert sorted(back) == sorted(names) and list(claims) == [2] * 5
+    for name in names:
+        pairs = signatures.entries(base + name, None)
+        newest = max((sig[0] for _, sig in pairs), default=0)
+        assert back[name] == (signatures.digest_of(pairs), newest) and len(pairs) == names.index(name) % 3
+
+
 def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Half the event pages may be made in a forked child: into a new folder, into an existing one
@@ -443,14 +472,20 @@ def test_a_build_with_folders_listed_as_the_process_began(site_root: Path, tmp_p
     monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
     content, warm = site_root / "content", tmp_path / "warm"
     cancelled = []
-    monkeypatch.setattr(lookahead.Lookahead, "cancel", lambda self: cancelled.append(self) or self.child.cancel())
+    real_cancel = lookahead.Lookahead.cancel
+    monkeypatch.setattr(lookahead.Lookahead, "cancel", lambda self: cancelled.append(self) or real_cancel(self))
     at_scan = []
     real_scan = scan._scan_all
     monkeypatch.setattr(scan, "_scan_all", lambda looking, expected: at_scan.append(
         looking.ahead and looking.ahead.child.pid) or real_scan(looking, expected))
+    taken_here = []
+    real_take = lookahead.take
+    monkeypatch.setattr(lookahead, "take", lambda claims, order, who, base, names: (
+        taken_here.append(who) if who == 2 else None) or real_take(claims, order, who, base, names))
     first = lookahead.look_ahead(content)
     build(site_root, warm, today=TODAY, tuning=Tuning(lookahead=first))
     assert first in cancelled and at_scan == [-1]  # a cold build: stopped before the scan, nothing to compare with
+    assert taken_here == []  # and nothing listed here for it
     folder = content / "kommentare/wohnen"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "neu.yaml").write_text(COMMENT.format(id="neu", topic="wohnen", parent="null", n=1, day=2),

@@ -14,7 +14,7 @@ build is reused because one of these keys came out equal:
   closes; and the size and hash of each image it shows). The feed needs less (no events, no
   window, no images), never more: the worker renders both from one read, so they share the key.
 - `other_pages`: the start page, the lists, the events, the feeds, open data and the sitemap
-  (the theme, the date, every event and page, what each topic shows of itself, every image).
+  (the theme, the date, every event's and page's file, what each topic shows of itself, every image).
 """
 
 from __future__ import annotations
@@ -137,8 +137,10 @@ def topic_basis(theme: str, events: dict[str, tuple], window: dt.date, images: d
     return digest(theme, events, window, images)
 
 
-def other_pages(theme_key: str, today: dt.date, events: Sequence[Event], pages: Sequence[Page],
-                topic_metas: Sequence[tuple[str, str]], images: Any = ()) -> str:
-    """The key of every page but the topic pages; topic_metas: (slug, what the others show of it);
-    images: every raster image (cards, pages and events may show any of them)."""
-    return digest(theme_key, today, events, pages, topic_metas, images)
+def other_pages(theme_key: str, today: dt.date, sources: Any, topic_metas: Sequence[tuple[str, str]],
+                images: Any = ()) -> str:
+    """The key of every page but the topic pages. sources: the signatures of every event's and page's
+    file, of which alone (and the code) their records are made: cheaper to digest than the records,
+    whose bodies are HTML; topic_metas: (slug, what the others show of it); images: every raster
+    image (cards, pages and events may show any of them)."""
+    return digest(theme_key, today, sources, topic_metas, images)

@@ -16,29 +16,41 @@ the build lists the folders itself.
 
 from __future__ import annotations
 
+import mmap
 import os
 import time
 from pathlib import Path
+from typing import Iterable
 
 from .fork import Child, can_fork, in_child
 from .signatures import Listing, digest_of, entries, listing
 
 FORK_ABOVE = 2000  # comment folders; below this, a child costs more than it saves
+BLOCK = 64  # comment folders listed at a time: the child takes blocks from the front, the build from the back
 
 
 class Lookahead:
-    """The comment folders being listed by a child since started_ns."""
+    """The comment folders being listed by a child since started_ns. When the build asks for the
+    listings, it lists blocks from the back itself until it meets the child (claims: one byte per
+    block in memory both share, 1 taken by the child, 2 by the build), so neither waits for the
+    other on a slow machine. A block both took at the same instant is listed twice: no harm."""
 
-    def __init__(self, started_ns: int, folder: str, child: Child):
-        self.started_ns, self.folder, self.child = started_ns, folder, child
+    def __init__(self, started_ns: int, folder: str, names: list[str], claims: mmap.mmap, child: Child):
+        self.started_ns, self.folder, self.names, self.claims, self.child = started_ns, folder, names, claims, child
+        self.wanted = True  # until the listings are taken, or the build has no use for them
 
     def listings(self, slugs: list[str], racy: int | None) -> dict[str, Listing] | None:
         """Each slug's comment listing, as signatures.listing gives it; None if the child failed
         (or this was asked before). A folder with a file changed since racy is listed again here,
         since the child did not hash its files (it started before racy was known)."""
+        if not self.wanted:
+            return None
+        self.wanted = False
+        mine = take(self.claims, reversed(range(len(self.claims))), 2, self.folder, self.names)
         found = self.child()
         if found is None:
             return None
+        found.update(mine)
         listings, none = {}, digest_of([])  # a folder the child did not find: none at all, as listing says
         for slug in slugs:
             digest, newest = found.get(slug, (none, 0))
@@ -49,6 +61,7 @@ class Lookahead:
 
     def cancel(self) -> None:
         """The listings are not wanted (no cache to compare them with): stop the child."""
+        self.wanted = False
         self.child.cancel()
 
 
@@ -65,14 +78,20 @@ def look_ahead(content: Path) -> Lookahead | None:
     if len(names) < FORK_ABOVE:
         return None
     started = time.time_ns()
-    return Lookahead(started, base, in_child(lambda: _list_all(base, names)))
+    claims = mmap.mmap(-1, -(-len(names) // BLOCK))  # shared with the child, all zero
+    return Lookahead(started, base, names, claims, in_child(lambda: take(claims, range(len(claims)), 1, base, names)))
 
 
-def _list_all(base: str, names: list[str]) -> dict[str, tuple[Listing, int]]:
-    """Each folder's listing with the newest modification time in it (the child's work)."""
+def take(claims: mmap.mmap | bytearray, order: Iterable[int], who: int, base: str,
+         names: list[str]) -> dict[str, tuple[Listing, int]]:
+    """Each folder's listing with the newest modification time in it, block by block in order,
+    until a block the other process took: claims[block] = who."""
     found = {}
-    for name in names:
-        pairs = entries(base + name, None)
-        found[name] = digest_of(pairs), max((sig[0] for _, sig in pairs), default=0)
+    for block in order:
+        if claims[block]:
+            break
+        claims[block] = who
+        for name in names[block * BLOCK:(block + 1) * BLOCK]:
+            pairs = entries(base + name, None)
+            found[name] = digest_of(pairs), max((sig[0] for _, sig in pairs), default=0)
     return found
-

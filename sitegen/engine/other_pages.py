@@ -16,6 +16,7 @@ from ..core.errors import ThemeError
 from ..core.load import assemble
 from ..core.model import Event, Site, Topic
 from ..core.render import Renderer
+from ..output.paths import exists
 from ..output.staging import stage_all
 from ..output.writer import Writer
 from . import deps
@@ -44,11 +45,11 @@ def render_other_pages(build: BuildRun, shared: Shared, topics: Topics) -> None:
 
 def _pages(build: BuildRun, shared: Shared, topics: Topics, writer: Writer) -> None:
     last, fresh = build.caches.last, build.caches.fresh
-    fresh.others_key = deps.other_pages(shared.theme, build.options.today, shared.events, shared.pages,
+    fresh.others_key = deps.other_pages(shared.theme, build.options.today, shared.sources,
                                         [(slug, entry.meta) for slug, entry in topics.entries],
                                         sorted(shared.images.infos.items()))
     if fresh.others_key == last.others_key and (
-            build.trust_out or all(os.path.isfile(writer.out / p) for p in last.others_paths)):
+            build.trust_out or all(map(exists, (f"{writer.out}{os.sep}{rel}" for rel in last.others_paths)))):
         fresh.others_paths = last.others_paths
         for rel in last.others_paths:
             writer.keep(rel)

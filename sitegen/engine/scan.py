@@ -10,6 +10,7 @@ from typing import Iterable, Mapping
 from ..core.errors import Problems
 from ..core.readers import SLUG, files
 from ..core.signature import Signature, signature
+from ..output.paths import exists
 from .lookahead import FORK_ABOVE, Lookahead, look_ahead
 from .session import Session
 from .signatures import listing
@@ -19,7 +20,7 @@ from .signatures import listing
 class Scanned:
     """What scan found."""
 
-    topic_files: list[tuple[Path, Signature]]
+    topic_files: dict[str, tuple[Path, Signature]]  # slug -> its file and signature, sorted by name
     listings: dict[str, bytes]  # slug -> its comment folder's listing (signatures.listing; topics of the last build)
     folders: list[str] | None  # the comment folders that can have changed (None: any)
     gone: set[str]  # topics of the last build with a page or feed missing from out/
@@ -55,14 +56,13 @@ def scan(looking: Looking, expected: Mapping[str, tuple[str, ...]]) -> Scanned:
     if all(_plain_topic(p[len(themen):]) for p in touched):
         topic_files = _update(session.topics, touched) if touched else session.topics
     else:
-        topic_files = files(content / "themen", ".md", looking.problems)
+        topic_files = topic_folder(content, looking.problems)
     dirty = {p[len(kommentare):].split(os.sep, 1)[0] for p in changed if p.startswith(kommentare)}
     # the last build had no stray comment folders (or it failed); new ones can only come from a
     # changed comment folder or a topic that was deleted or renamed
     folders = sorted(dirty | {Path(p).stem for p in touched})
     listings, todo = {}, []
-    for path, _ in topic_files:
-        slug = path.stem
+    for slug in topic_files:
         if slug not in dirty and slug in session.listings:
             listings[slug] = session.listings[slug]
         elif slug in expected:
@@ -81,13 +81,17 @@ def _scan_all(looking: Looking, expected: Mapping[str, tuple[str, ...]]) -> Scan
     ahead = looking.ahead
     if ahead is None and looking.session is None and len(slugs) >= FORK_ABOVE:
         ahead = look_ahead(looking.content)
-    topic_files = files(looking.content / "themen", ".md", looking.problems)
+    topic_files = topic_folder(looking.content, looking.problems)
     gone = _gone(slugs, expected)
     listings = ahead.listings(slugs, looking.racy) if ahead else None
     if listings is None:  # no child, or it failed
         listings = _listings(kommentare, slugs, looking.racy)
-    names = {path.stem for path, _ in topic_files}
-    return Scanned(topic_files, {slug: found for slug, found in listings.items() if slug in names}, None, set(gone))
+    return Scanned(topic_files, {slug: found for slug, found in listings.items() if slug in topic_files}, None, set(gone))
+
+
+def topic_folder(content: Path, problems: Problems) -> dict[str, tuple[Path, Signature]]:
+    """The topic files by slug, sorted by name (the slug made once: Path.stem costs 14 ms at 10k)."""
+    return {path.name[:-3]: (path, sig) for path, sig in files(content / "themen", ".md", problems)}
 
 
 def _listings(base: str, slugs: list[str], racy: int | None) -> dict[str, bytes]:
@@ -96,8 +100,7 @@ def _listings(base: str, slugs: list[str], racy: int | None) -> dict[str, bytes]
 
 def _gone(slugs: Iterable[str], expected: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The topics among slugs whose expected outputs are not all in place."""
-    isfile = os.path.isfile
-    return [slug for slug in slugs if expected[slug] and not all(map(isfile, expected[slug]))]
+    return [slug for slug in slugs if expected[slug] and not all(map(exists, expected[slug]))]
 
 
 def _plain_topic(name: str) -> bool:
@@ -105,14 +108,15 @@ def _plain_topic(name: str) -> bool:
     return name.endswith(".md") and os.sep not in name and bool(SLUG.match(name[:-3]))
 
 
-def _update(known: list[tuple[Path, Signature]], touched: list[str]) -> list[tuple[Path, Signature]]:
-    """The topic list with the touched files stat-ed again: edited, added or deleted."""
-    by_path = {str(path): (path, sig) for path, sig in known}
+def _update(known: dict[str, tuple[Path, Signature]], touched: list[str]) -> dict[str, tuple[Path, Signature]]:
+    """The topic files with the touched ones stat-ed again: edited, added or deleted."""
+    by_slug = dict(known)
     for p in touched:
+        path = Path(p)
         try:
-            by_path[p] = (Path(p), signature(os.stat(p)))
+            by_slug[path.stem] = (path, signature(os.stat(p)))
         except FileNotFoundError:
-            by_path.pop(p, None)
-    return sorted(by_path.values(), key=lambda item: item[0].name)
+            by_slug.pop(path.stem, None)
+    return dict(sorted(by_slug.items(), key=lambda item: item[1][0].name))  # as files() sorts them
 
 

@@ -21,7 +21,7 @@ class Session:
     """
 
     cache: caching.Cache | None = None
-    topics: list[tuple[Path, Signature]] | None = None
+    topics: dict[str, tuple[Path, Signature]] | None = None  # slug -> topic file and signature
     listings: dict[str, bytes] = field(default_factory=dict)
     changed: set[str] | None = None  # paths reported since the last build; None: look at everything
     env: tuple | None = None  # ((cache version, prefix), Jinja environment) of the last build

@@ -39,6 +39,7 @@ class Shared:
     theme: str  # deps.theme
     related: dict[str, tuple[Event, ...]]  # each topic's upcoming events
     linked: dict[str, tuple]  # deps.linked_events
+    sources: tuple  # the events' and pages' files' signatures, by slug (deps.other_pages)
     unconverted: dict[str, Path]  # events read in this build, bodies not yet converted
     images: Images  # the raster images of content/dateien (the renderer's)
     encoded: dict = dataclasses.field(default_factory=dict)  # media.pre_encode's variants, until written
@@ -58,6 +59,7 @@ def load_shared(run: BuildRun) -> Shared:
     caches = run.use_cache(version)
     content = root / "content"
     event_sigs: dict[str, tuple] = {}
+    page_sigs: dict[str, tuple] = {}
     unconverted: dict[str, Path] = {}
 
     def read_event_later(path: Path, problems: Problems) -> Any:
@@ -68,7 +70,7 @@ def load_shared(run: BuildRun) -> Shared:
 
     events = sorted(reuse_or_read(caches, files(content / "termine", ".md", problems), read_event_later, problems,
                                   event_sigs), key=lambda e: (e.start, e.slug))
-    pages = sorted(reuse_or_read(caches, files(content / "seiten", ".md", problems), read_page, problems, {}),
+    pages = sorted(reuse_or_read(caches, files(content / "seiten", ".md", problems), read_page, problems, page_sigs),
                    key=lambda p: (p.order, p.slug))
     prefix = prefix_of(config["base_url"])
     images = Images(image_index(content / "dateien", caches), lambda path: url_for(path, prefix))
@@ -79,7 +81,7 @@ def load_shared(run: BuildRun) -> Shared:
     theme = deps.theme(config, renderer.base["nav"], renderer.base["footer_pages"], run.options.drafts, logo)
     related = renderer.related(events)
     return Shared(config, assets, renderer, events, pages, theme, related, deps.linked_events(related, event_sigs),
-                  unconverted, images)
+                  (tuple(event_sigs.items()), tuple(page_sigs.items())), unconverted, images)
 
 
 def _environment(run: BuildRun, templates: Path, assets: Assets, version: str, prefix: str) -> jinja2.Environment:

@@ -29,7 +29,7 @@ from .worker import TopicJob, WorkerContext, run, topic_outputs, topic_page
 class Topics:
     """The topics of a build: their files, each one's cache entry, and where changed pages were staged."""
 
-    files: list[tuple[Path, Signature]]
+    files: dict[str, tuple[Path, Signature]]  # slug -> its file and signature
     entries: list[tuple[str, caching.TopicEntry]]  # by slug
     staged: dict[str, str | None]  # page or feed -> staged file (None: the output holds its bytes already)
     folders: list[str] | None  # the comment folders that can have changed (None: any)
@@ -96,8 +96,7 @@ def plan(build: BuildRun, found: Scanned, shared: Shared) -> list[TopicJob]:
     caches, todo = build.caches, []
     same_basis = caches.fresh.basis == caches.last.basis
     vouched = found.unchanged if same_basis and build.trust_out else frozenset()
-    for path, sig in found.topic_files:
-        slug = path.stem
+    for slug, (path, sig) in found.topic_files.items():
         old = caches.last.topics.get(slug)
         if old and slug in vouched:
             caches.fresh.topics[slug] = old
