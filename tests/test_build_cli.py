@@ -108,6 +108,7 @@ def test_build_py_has_the_comment_folders_listed_while_it_imports(site_root: Pat
     from sitegen.engine import lookahead
 
     monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)  # the fixture has a handful of topics
+    monkeypatch.setattr(lookahead, "BLOCK", 1)
     monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
     taken = []
     real = lookahead.Lookahead.listings

@@ -358,6 +358,7 @@ def test_comment_folders_listed_by_a_child_match(tmp_path: Path, monkeypatch: py
         assert len(set(serial.listings[f"thema-{i}"] for i in range(1, 4))) == 3
         assert serial.gone == {f"thema-{i}" for i in range(40) if i % 5 == 0 and i % 7}
         monkeypatch.setattr(lookahead, "FORK_ABOVE", 2)
+        monkeypatch.setattr(lookahead, "BLOCK", 2)  # 20 blocks: the child and this process meet somewhere
         monkeypatch.setattr(scan, "FORK_ABOVE", 2)
         monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
         early = lookahead.look_ahead(content)
@@ -387,20 +388,22 @@ def test_the_child_and_the_build_list_blocks_from_either_end_until_they_meet(
         for n in range(i % 3):
             (tmp_path / name / f"c{n}.yaml").write_text("id: c\n", encoding="utf-8")
     base = str(tmp_path) + "/"
+    child, here = lookahead.CHILD, lookahead.BUILD
+    claims = bytearray([0, 0, 0, here, here])  # the build came from the back to the fourth block
+    front = lookahead.take(claims, range(5), child, base, names)
+    assert sorted(front) == names[:6] and list(claims) == [child, child, child, here, here]
+    claims = bytearray([child, child, 0, 0, 0])  # the child came from the front to the second block
+    back = lookahead.take(claims, reversed(range(5)), here, base, names)
+    assert sorted(back) == names[4:] and list(claims) == [child, child, here, here, here]
     claims = bytearray(5)
-    claims[3] = 2  # the build has taken the fourth block (and the fifth, as it goes from the back)
-    front = lookahead.take(claims, range(5), 1, base, names)
-    assert sorted(front) == names[:6] and list(claims) == [1, 1, 1, 2, 0]
-    claims[4] = 2
-    back = lookahead.take(claims, reversed(range(5)), 2, base, names)
-    assert back == {}  # its next block is the child's
-    claims = bytearray(5)
-    back = lookahead.take(claims, reversed(range(5)), 2, base, names)
-    assert sorted(back) == sorted(names) and list(claims) == [2] * 5
+    back = lookahead.take(claims, reversed(range(5)), here, base, names)
+    assert sorted(back) == sorted(names) and list(claims) == [here] * 5
     for name in names:
         pairs = signatures.entries(base + name, None)
         newest = max((sig[0] for _, sig in pairs), default=0)
         assert back[name] == (signatures.digest_of(pairs), newest) and len(pairs) == names.index(name) % 3
+    (tmp_path / "t4" / "weg.yaml").symlink_to(tmp_path / "nirgends.yaml")  # a folder that cannot be listed
+    assert lookahead.take(bytearray(5), range(5), child, base, names)["t4"] is None
 
 
 def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, tmp_path: Path,
@@ -444,6 +447,7 @@ def test_a_build_that_forks_to_scan_equals_a_cold_one(site_root: Path, tmp_path:
 
     monkeypatch.setattr(scan, "FORK_ABOVE", 1)
     monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)
+    monkeypatch.setattr(lookahead, "BLOCK", 1)
     monkeypatch.setattr(lookahead, "can_fork", lambda: True)
     build(site_root, tmp_path / "warm", today=TODAY)
     folder = site_root / "content/kommentare/wohnen"  # a comment folder changes: its listing must show it
@@ -469,6 +473,7 @@ def test_a_build_with_folders_listed_as_the_process_began(site_root: Path, tmp_p
     from sitegen.engine import fork, lookahead, scan
 
     monkeypatch.setattr(lookahead, "FORK_ABOVE", 1)
+    monkeypatch.setattr(lookahead, "BLOCK", 1)  # the child and the build meet somewhere between the folders
     monkeypatch.setattr(lookahead, "can_fork", lambda: True)  # also on one core (no test leaves a thread: conftest)
     content, warm = site_root / "content", tmp_path / "warm"
     cancelled = []

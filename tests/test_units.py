@@ -258,6 +258,12 @@ def test_a_child_is_forked_only_where_it_is_safe_and_a_failed_fork_leaves_the_wo
         stop.set()
         other.join()
     assert fork.in_child(lambda: [1, "zwei"])() == [1, "zwei"]
+    with monkeypatch.context() as m:  # macOS has no affinity call: the machine's cores count
+        m.delattr(fork.os, "sched_getaffinity", raising=False)
+        m.setattr(fork.os, "cpu_count", lambda: 2)
+        assert fork.can_fork()
+        m.setattr(fork.os, "cpu_count", lambda: 1)
+        assert not fork.can_fork()
     open_before = len(os.listdir("/proc/self/fd"))
 
     def no_process() -> int:
@@ -297,6 +303,33 @@ def test_a_cancelled_child_is_stopped_and_gone() -> None:
     assert len(os.listdir("/proc/self/fd")) == open_before
     assert child() is None
     child.cancel()  # twice: nothing more to do
+    waiting = fork.in_child(lambda: os.read(hold_read, 1) or 1)
+    pid = waiting.pid
+
+    real_fdopen = fork.os.fdopen
+
+    class Interrupted:  # Ctrl-C while waiting for the child's result
+        def __init__(self, fd: int, mode: str):
+            self.pipe = real_fdopen(fd, mode)
+
+        def __enter__(self) -> "Interrupted":
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            self.pipe.close()
+
+        def read(self) -> bytes:
+            raise KeyboardInterrupt
+
+    fork.os.fdopen = Interrupted
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            waiting()
+    finally:
+        fork.os.fdopen = real_fdopen
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and reaped all the same
+    assert len(os.listdir("/proc/self/fd")) == open_before
     os.close(hold_read)
     os.close(hold_write)
 

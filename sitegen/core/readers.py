@@ -23,6 +23,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 RESERVED = {"themen", "termine", "static", "feeds", "daten", "danke", "404", "index", "kommentare"}
 
 Convert = Callable[[str], str]
+
+
 def _entries(folder: Path, suffix: str, problems: Problems) -> list[os.DirEntry]:
     """A folder's content files of one kind, sorted by name; stray files are reported, not ignored."""
     try:

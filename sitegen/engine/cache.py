@@ -40,7 +40,7 @@ class TopicEntry(NamedTuple):
     images: tuple = ()  # the (image, crop) its page showed (pictures.Images.take): in its next key, and cropped
 
     @classmethod
-    def of(cls, key: bytes, page: str | None, record: tuple[Any, tuple[Any, ...]],
+    def of(cls, key: tuple[bytes, bytes], page: str | None, record: tuple[Any, tuple[Any, ...]],
            images: tuple = ()) -> "TopicEntry":
         """The entry of a topic just read: record is (its card, its comments).
 
@@ -114,7 +114,7 @@ class Cache:
 @dataclass(frozen=True)
 class Caches:
     """A build's view of the cache: the last build's (to reuse from), this build's (to fill), and
-    from when a file's timestamp alone is not trusted (None: every one is; see scan.settled)."""
+    from when a file's timestamp alone is not trusted (None: every one is; see signatures.settled)."""
 
     last: Cache
     fresh: Cache

@@ -22,7 +22,15 @@ from typing import Any, Callable
 
 def can_fork() -> bool:
     """True in a process that gains from a child: a single thread (see above), more than one core."""
-    return hasattr(os, "fork") and threading.active_count() == 1 and len(os.sched_getaffinity(0)) > 1
+    return hasattr(os, "fork") and threading.active_count() == 1 and _cores() > 1
+
+
+def _cores() -> int:
+    """The cores this process may run on (macOS has no affinity call: there, the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def in_child(work: Callable[[], Any]) -> "Child":
@@ -69,8 +77,13 @@ class Child:
         """Wait for the child; its result, or None if it failed (or there was none)."""
         if self.pid < 0:
             return None
-        with os.fdopen(self.read_end, "rb") as pipe:
-            data = pipe.read()
+        read_end, self.read_end = self.read_end, -1  # closed by the reading below, whatever happens
+        try:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:  # interrupted (Ctrl-C): the child is not left behind
+            self.cancel()
+            raise
         _, status = os.waitpid(self.pid, 0)
         self.pid = -1
         if status != 0:
@@ -81,10 +94,13 @@ class Child:
             return None
 
     def cancel(self) -> None:
-        """Stop the child at once, its result unwanted (nothing if it was waited for already)."""
+        """Stop the child at once, its result unwanted (nothing if it was waited for already). Only for
+        work that writes no file: a killed child leaves what it wrote half done."""
         if self.pid < 0:
             return
         os.kill(self.pid, signal.SIGKILL)
-        os.close(self.read_end)
+        if self.read_end >= 0:
+            os.close(self.read_end)
+            self.read_end = -1
         os.waitpid(self.pid, 0)
         self.pid = -1

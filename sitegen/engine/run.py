@@ -42,7 +42,8 @@ class Tuning:
 
     jobs: int | None = None  # worker processes; None: one per core
     cache: bool = True  # read the last build's cache and save this one's (`check` builds without)
-    lookahead: Lookahead | None = None  # the comment folders, listed since the process started (build.py)
+    # the comment folders, listed since the process started (build.py); one build's, taken once
+    lookahead: Lookahead | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,8 @@ class BuildRun:
         held = run = None
         try:
             # one build at a time into out/, from reading the cache to writing it: a build that waited
-            # must not act on what it read before the other one changed the folder
+            # must not act on what it read of out/ before the other one changed it (content/, which no
+            # build writes, may have been looked at before: see lookahead.py)
             held = hold(caching.lock_file(options.root, options.out), waiting=lambda: print(
                 f"waiting for another build into {options.out} to finish ...", file=sys.stderr, flush=True))
             if held is not None and recover(options.out):  # first: complete the switch of a build killed during it
@@ -114,10 +116,12 @@ class BuildRun:
                 session.forget()  # after a failure, trust nothing: look at everything next time
             raise
         finally:
-            if tuning.lookahead:
-                tuning.lookahead.cancel()  # a build that failed before it took the listings
-            release(held)
-            gc.set_threshold(*threshold)
+            try:
+                if tuning.lookahead:  # stopped, if the build did not take its listings (it failed before)
+                    tuning.lookahead.cancel()
+            finally:
+                release(held)
+                gc.set_threshold(*threshold)
 
     def use_cache(self, version: str) -> caching.Caches:
         """The last build's cache if it is for this code and this folder, and this build's, empty."""

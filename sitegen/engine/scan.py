@@ -81,9 +81,13 @@ def _scan_all(looking: Looking, expected: Mapping[str, tuple[str, ...]]) -> Scan
     ahead = looking.ahead
     if ahead is None and looking.session is None and len(slugs) >= FORK_ABOVE:
         ahead = look_ahead(looking.content)
-    topic_files = topic_folder(looking.content, looking.problems)
-    gone = _gone(slugs, expected)
-    listings = ahead.listings(slugs, looking.racy) if ahead else None
+    try:
+        topic_files = topic_folder(looking.content, looking.problems)
+        gone = _gone(slugs, expected)
+        listings = ahead.listings(slugs, looking.racy) if ahead else None
+    finally:
+        if ahead:
+            ahead.cancel()  # after an error: not left behind (once its listings are taken, nothing to do)
     if listings is None:  # no child, or it failed
         listings = _listings(kommentare, slugs, looking.racy)
     return Scanned(topic_files, {slug: found for slug, found in listings.items() if slug in topic_files}, None, set(gone))

@@ -119,7 +119,7 @@ def plan(build: BuildRun, found: Scanned, shared: Shared) -> list[TopicJob]:
 
 def basis(build: BuildRun, shared: Shared) -> str:
     """What the keys of all topics share, beside each topic's own files (deps.topic_basis)."""
-    return topic_basis(shared.theme, shared.linked, build.options.today, shared.images.infos)
+    return topic_basis(theme=shared.theme, events=shared.linked, window=build.options.today, images=shared.images.infos)
 
 
 def place_topic_pages(build: BuildRun, topics: Topics) -> None:
