@@ -402,8 +402,10 @@ def test_the_child_and_the_build_list_blocks_from_either_end_until_they_meet(
         pairs = signatures.entries(base + name, None)
         newest = max((sig[0] for _, sig in pairs), default=0)
         assert back[name] == (signatures.digest_of(pairs), newest) and len(pairs) == names.index(name) % 3
-    (tmp_path / "t4" / "weg.yaml").symlink_to(tmp_path / "nirgends.yaml")  # a folder that cannot be listed
-    assert lookahead.take(bytearray(5), range(5), child, base, names)["t4"] is None
+    (tmp_path / "t4" / "weg.yaml").symlink_to(tmp_path / "nirgends.yaml")  # listed: its reader reports it
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # a folder that cannot be listed at all
+    found = lookahead.take(bytearray(5), range(5), child, base, [*names[:8], "loop"])
+    assert found["loop"] is None and found["t4"] is not None
 
 
 def test_event_pages_made_in_a_forked_child_are_the_same_bytes(site_root: Path, tmp_path: Path,
@@ -662,3 +664,16 @@ def test_the_preview_makes_keys_only_for_what_the_watcher_saw_change(site_root: 
     assert keys_made(TODAY + dt.timedelta(days=1)) == count
     build(site_root, tmp_path / "cold", today=TODAY + dt.timedelta(days=1), tuning=Tuning(cache=False))
     assert read_tree(out) == read_tree(tmp_path / "cold")
+
+
+def test_a_link_leading_nowhere_in_a_comment_folder_is_a_content_error(site_root: Path, tmp_path: Path) -> None:
+    """Listing a comment folder does not fail on a link that leads nowhere: the build reports it as
+    the reader does, path:line and hint, in a warm build as in a cold one."""
+    out = tmp_path / "out"
+    build(site_root, out, today=TODAY)
+    link = site_root / "content/kommentare/mobilitaet/weg.yaml"
+    link.symlink_to(site_root / "content/kommentare/mobilitaet/fehlt.yaml")
+    for target in (out, tmp_path / "cold"):
+        with pytest.raises(BuildError) as caught:
+            build(site_root, target, today=TODAY)
+        assert "content/kommentare/mobilitaet/weg.yaml:1: the file cannot be read" in caught.value.report()

@@ -31,9 +31,19 @@ def entries(folder: str, racy: int | None) -> list[tuple[str, tuple]]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     with found:
-        pairs = [(e.name, settled(e.path, signature(e.stat()), racy)) for e in found]
+        pairs = [(e.name, _settled_entry(e, racy)) for e in found]
     pairs.sort()
     return pairs
+
+
+def _settled_entry(entry: os.DirEntry, racy: int | None) -> tuple:
+    """An entry's settled signature; a link that leads nowhere gets its own (the reader of the
+    comments then reports it as a content error, path:line and hint, instead of the listing failing
+    with a bare system error)."""
+    try:
+        return settled(entry.path, signature(entry.stat()), racy)
+    except FileNotFoundError:
+        return signature(entry.stat(follow_symlinks=False))
 
 
 def digest_of(pairs: list[tuple[str, tuple]]) -> Listing:
