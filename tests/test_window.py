@@ -45,6 +45,10 @@ def test_after_its_last_day_the_form_and_reply_links_give_way_to_a_note(site_roo
     assert note == ("Die Beteiligung zu diesem Thema ist am 31. März 2027 zu Ende gegangen. "
                     "Die Beiträge bleiben hier lesbar.")
     assert len(page.select("article.comment")) == 4, "the comments stay readable"
+    header = page.select_one("article.topic header")
+    assert "mitdiskutieren" not in header.get_text().lower(), "no call to take part once it has ended"
+    assert header.select("a[href='#kommentieren']") == []
+    assert header.select_one(".take-part").get_text(" ", strip=True) == "Beteiligung beendet 4 Kommentare"
     text = card(soup(out, "themen/index.html"), "Mobilität 2040")
     assert "Beteiligung beendet" in text and "Mitdiskutieren" not in text
     assert "Beteiligung beendet" not in card(soup(out, "themen/index.html"), "Wohnen für alle")
