@@ -139,6 +139,21 @@ def test_a_cancelled_event_keeps_its_page_with_the_status_on_top(out: Path) -> N
     assert events_of(out / "termine/rueckblick.ics")["rueckblick"]["STATUS"] == "CANCELLED"
 
 
+def test_a_postponed_event_whose_old_date_has_passed_is_still_postponed_not_held(out: Path, tmp_path: Path) -> None:
+    """A postponed event did not take place on its old date: once that date has passed, its page
+    keeps saying it is postponed, and its online link, whose meeting never happened, is gone."""
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE, root)
+    build(root, tmp_path / "out", today=dt.date(2027, 4, 1))  # online.md: postponed, 2027-01-12
+    online = page(tmp_path / "out", "termine/online/index.html")
+    status = online.select_one("article.event h1").find_next_sibling()
+    assert status.get_text(strip=True) == "Dieser Termin ist verschoben. Der neue Termin wird bekannt gegeben."
+    assert "stattgefunden" not in online.get_text() and "Online teilnehmen" not in online.get_text()
+    assert not online.select("main a[href$='.ics']")
+    before = page(out, "termine/online/index.html")  # built before its old date: all offered
+    assert "Online teilnehmen" in before.get_text() and before.select("main a[href$='.ics']")
+
+
 def test_a_topic_without_a_date_is_never_from_1970_in_the_feed(tmp_path: Path) -> None:
     root = tmp_path / "site"
     shutil.copytree(FIXTURE, root)
