@@ -61,6 +61,7 @@ class StaticSite:
 
     def __init__(self, folder: Path, headers_for: Any = None, prefix: str = "") -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         handler = type("Handler", (Quiet,), {"headers_for": staticmethod(headers_for) if headers_for else None,
                                              "prefix": prefix})
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),

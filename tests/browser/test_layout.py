@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from browser_support import StaticSite
+from browser_support import StaticSite, pages
 from sitegen import Tuning, build
 from sitetest import FIXTURE, TODAY
 
@@ -21,10 +21,26 @@ BOX = "els => els.filter(e => e.getClientRects().length).map(e => { const r = e.
       " return [e.outerHTML.slice(0, 80), r.width, r.height]; })"
 
 
+# Links inside running text are exempt, as WCAG's target-size criteria exempt them: in an editor's
+# text, a comment, a label (the label itself is the target), or a sentence of at least four more words.
+STANDALONE_LINKS = """els => els.filter(e => e.getClientRects().length && !e.matches('.skip')
+  && !e.closest('.body, .comment-body, label')
+  && (e.parentElement.textContent.replace(e.textContent, '').match(/[A-Za-zÄÖÜäöüß]+/g) || []).length < 4
+).map(e => { const r = e.getBoundingClientRect(); return [e.outerHTML.slice(0, 80), r.width, r.height]; })"""
+# Long German compounds, as city texts have them, in a topic's and an event's title and text
+LONG_WORDS = "Verkehrsberuhigungsmaßnahmen Straßenbahnhaltestellenüberdachung"
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StaticSite]:
     root = tmp_path_factory.mktemp("layout") / "root"
     shutil.copytree(FIXTURE, root)
+    (root / "content/themen/lange-woerter.md").write_text(
+        f"---\ntitle: {LONG_WORDS}\nsubtitle: {LONG_WORDS}\ncategory: Straßenbahnhaltestellen\n"
+        f"date: 2026-09-01\n---\n{LONG_WORDS}\n", encoding="utf-8")
+    (root / "content/termine/lange-woerter.md").write_text(
+        f"---\ntitle: {LONG_WORDS}\nstart: 2026-12-10 10:00\nend: 2026-12-10 12:00\nlocation:\n"
+        f"  name: Bürgerbegegnungszentrumsversammlungssaal\n---\n{LONG_WORDS}\n", encoding="utf-8")
     out = root / "site"
     build(root, out, today=TODAY, tuning=Tuning(cache=False))
     site = StaticSite(out)
@@ -49,6 +65,39 @@ def test_every_tap_target_is_at_least_44_px(served: StaticSite, page: Any, path:
     assert boxes, path
     small = [(html, round(w), round(h)) for html, w, h in boxes if h < TAP or w < TAP]
     assert small == []
+
+
+def test_every_link_outside_running_text_is_a_44_px_tap_target(served: StaticSite, page: Any) -> None:
+    """Cards' titles, event lists, "Alle Termine", documents, the open data files, ...: on every page."""
+    small = {}
+    for path in pages(served.folder):
+        page.goto(served.url + path)
+        boxes = page.eval_on_selector_all("a", STANDALONE_LINKS)
+        small.update({(path, html): round(h) for html, _, h in boxes if h < TAP})
+    assert small == {}
+
+
+def test_the_skip_link_is_a_44_px_tap_target_when_it_shows(served: StaticSite, page: Any) -> None:
+    page.goto(served.url + "/themen/mobilitaet/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.locator("a.skip").bounding_box()["height"] >= TAP
+
+
+def test_no_page_scrolls_sideways_at_320_px_even_with_long_compounds(served: StaticSite, browser: Any) -> None:
+    """WCAG 1.4.10 (reflow): 320 CSS px wide, as a 1280 px screen at 400 % zoom."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    wide = {}
+    try:
+        for path in pages(served.folder):
+            page.goto(served.url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 320:
+                wide[path] = width
+    finally:
+        context.close()
+    assert "/themen/lange-woerter/" in pages(served.folder) and wide == {}
 
 
 def test_the_topic_feed_link_is_a_44_px_tap_target(served: StaticSite, page: Any) -> None:
