@@ -71,6 +71,16 @@ def test_each_topic_says_how_many_comments_it_has_in_json_and_csv(out: Path) -> 
         "type": "integer", "minimum": 0, "description": "Zahl der freigegebenen Kommentare und offiziellen Antworten."}
 
 
+def test_each_topic_gives_the_last_day_of_its_participation_window_in_json_and_csv(out: Path) -> None:
+    """"comments": "open" alone left a reuser unable to tell that a topic's participation has ended."""
+    until = {t["slug"]: t["comments_until"] for t in load_json(out, "themen.json")["topics"]}
+    assert until == {"mobilitaet": "2027-03-31", "wohnen": None}
+    assert {r["slug"]: r["comments_until"] for r in load_csv(out, "themen")} == {"mobilitaet": "2027-03-31",
+                                                                                  "wohnen": ""}
+    schema = load_json(out, "themen.schema.json")["properties"]["topics"]["items"]["properties"]
+    assert schema["comments_until"]["format"] == "date" and "comments_until" in schema["comments"]["description"]
+
+
 def test_a_record_missing_a_promised_field_fails_its_schema(out: Path) -> None:
     schema = load_json(out, "termine.schema.json")
     data = load_json(out, "termine.json")

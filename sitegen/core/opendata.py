@@ -25,7 +25,8 @@ BOM = "\ufeff".encode("utf-8")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 # new columns go at the end: spreadsheets and scripts that read by position keep working
-TOPIC_COLUMNS = ("slug", "url", "title", "subtitle", "category", "summary", "date", "comments", "tags", "comment_count")
+TOPIC_COLUMNS = ("slug", "url", "title", "subtitle", "category", "summary", "date", "comments", "tags", "comment_count",
+                 "comments_until")
 EVENT_COLUMNS = ("slug", "url", "title", "start", "end", "status", "location_name", "location_address",
                  "online_url", "topics", "registration_url", "updated", "description")
 COMMENT_COLUMNS = ("id", "topic", "parent", "name", "body", "date", "official")
@@ -57,7 +58,8 @@ def topic_record(topic: Topic, base: str, comment_count: int) -> dict[str, Any]:
     return {"slug": topic.slug, "url": base + topic.url, "title": topic.title, "subtitle": topic.subtitle,
             "category": topic.category, "summary": topic.summary,
             "date": dates.iso(topic.date) if topic.date else None, "comments": topic.comments,
-            "tags": list(topic.tags), "comment_count": comment_count}
+            "tags": list(topic.tags), "comment_count": comment_count,
+            "comments_until": dates.iso(topic.comments_until) if topic.comments_until else None}
 
 
 def event_record(event: Event, base: str) -> dict[str, Any]:

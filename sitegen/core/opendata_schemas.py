@@ -43,9 +43,14 @@ TOPIC = _record(
     ["slug", "url", "title", "category", "date", "comments", "tags"],
     slug=TEXT, url=TEXT, title=TEXT, subtitle=MAYBE_TEXT, category=TEXT, summary=MAYBE_TEXT,
     date={"type": ["string", "null"], "format": "date", "description": "Datum des Themas, falls angegeben."},
-    comments={"enum": ["open", "closed"]}, tags={"type": "array", "items": TEXT},
+    comments={"enum": ["open", "closed"],
+              "description": "open: Kommentare werden angenommen, bis zum Tag in comments_until, falls angegeben."},
+    tags={"type": "array", "items": TEXT},
     comment_count={"type": "integer", "minimum": 0,  # new: optional first, as the promise above says
                    "description": "Zahl der freigegebenen Kommentare und offiziellen Antworten."},
+    comments_until={"type": ["string", "null"], "format": "date",
+                    "description": "Der letzte Tag, an dem Kommentare angenommen werden; danach ist die "
+                                   "Beteiligung beendet."},
 )
 
 EVENT = _record(
