@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -173,12 +174,29 @@ def test_the_sitemap_says_when_pages_changed_from_the_sources(site_root: Path, t
     tree = ET.parse(out / "sitemap.xml")
     lastmod = {u.findtext(SITEMAP + "loc"): u.findtext(SITEMAP + "lastmod") for u in tree.iter(SITEMAP + "url")}
     base = "https://zukunft.example.org"
-    assert lastmod[base + "/themen/mobilitaet/"] == "2026-10-01"  # the topic's date
-    assert lastmod[base + "/themen/wohnen/"] == "2026-09-15"
-    assert lastmod[base + "/"] == lastmod[base + "/themen/"] == "2026-10-01"  # the newest topic
+    # its newest comment's publication (moderated_at 2026-11-06), later than its date (2026-10-01)
+    assert lastmod[base + "/themen/mobilitaet/"] == "2026-11-06"
+    assert lastmod[base + "/themen/wohnen/"] == "2026-09-15"  # no comments: the topic's date
+    assert lastmod[base + "/themen/"] == "2026-11-06"  # the newest topic
+    assert lastmod[base + "/termine/forum/"] == lastmod[base + "/termine/"] == "2026-11-20"  # its `updated`
+    assert lastmod[base + "/termine/online/"] is None  # neither updated nor over
+    assert lastmod[base + "/"] == "2026-11-20"  # it shows both: the newer of the two
     assert lastmod[base + "/impressum/"] is None  # no date in the sources: none made up
     again = built(site_root, tmp_path / "again")
     assert (again / "sitemap.xml").read_bytes() == (out / "sitemap.xml").read_bytes()
+
+
+def test_the_sitemap_says_a_page_changed_when_a_window_closed_or_an_event_took_place(site_root: Path,
+                                                                                      tmp_path: Path) -> None:
+    """Those pages change by the date alone: the form gives way to a note, an event says it is over."""
+    build(site_root, tmp_path / "out", today=dt.date(2027, 4, 1), tuning=Tuning(cache=False))
+    tree = ET.parse(tmp_path / "out" / "sitemap.xml")
+    lastmod = {u.findtext(SITEMAP + "loc"): u.findtext(SITEMAP + "lastmod") for u in tree.iter(SITEMAP + "url")}
+    base = "https://zukunft.example.org"
+    assert lastmod[base + "/themen/mobilitaet/"] == "2027-04-01"  # comments_until: 2027-03-31
+    assert lastmod[base + "/termine/forum/"] == "2026-12-02"  # it ended on 2026-12-01
+    assert lastmod[base + "/termine/online/"] == "2027-01-13"  # postponed, but its page changed then too
+    assert lastmod[base + "/"] == lastmod[base + "/themen/"] == "2027-04-01"
 
 
 def test_cards_show_image_count_and_the_way_into_the_discussion(site_root: Path, tmp_path: Path) -> None:

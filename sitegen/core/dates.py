@@ -11,6 +11,11 @@ MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August"
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
+def city_day(moment: dt.datetime) -> dt.date:
+    """The city's (Berlin's) date at an aware moment."""
+    return moment.astimezone(BERLIN).date()
+
+
 def german_date(value: dt.date) -> str:
     """26. November 2026 (datetimes are shown in Berlin time)."""
     if isinstance(value, dt.datetime):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import html
 import io
 import json
 from pathlib import Path
@@ -93,6 +92,7 @@ class CommentOutputs:
                           separators=(",", ":"))
         self.buffer.write(head[:-1].encode("utf-8") + b',"comments":[')
         self.newest: list[tuple[tuple[dt.datetime, str], int, Comment | str]] = []
+        self.latest: dict[str, dt.datetime] = {}  # each topic's newest publication: the sitemap's lastmod
 
     def add(self, comments: Iterable[Comment]) -> None:
         """One topic's comments: into open data, and offered to the feed."""
@@ -114,6 +114,9 @@ class CommentOutputs:
 
     def offer(self, key: tuple[dt.datetime, str], comment: Comment | str) -> None:
         """A comment for the feed, or the slug of its topic (the comment is loaded if it is shown)."""
+        slug = comment if isinstance(comment, str) else comment.topic
+        if slug not in self.latest or key[0] > self.latest[slug]:
+            self.latest[slug] = key[0]
         self.offered += 1
         entry = (key, self.offered, comment)
         if len(self.newest) < self.limit:
@@ -182,26 +185,6 @@ def atom(env: jinja2.Environment, config: dict[str, Any], head: FeedHead, entrie
         site=config, title=head.title, self_url=root + head.path, home=root + head.home, subtitle=head.subtitle,
         updated=dates.iso(updated), entries=[{**ENTRY, **e, "updated": dates.iso(e["updated"])} for e in entries])
     return xml.encode("utf-8")
-
-
-def sitemap_entries(site: Site) -> list[tuple[str, dt.date | None]]:
-    """Every HTML page with the date its content last changed, where the sources say it: a topic's
-    `date`, and the newest of them for the start page and the list. Never the build's time (the file
-    would change on every build), nor an event's start (mostly in the future, so no modification date)."""
-    topics = [(t.url, t.date) for t in site.topics]
-    newest = max((d for _, d in topics if d), default=None)
-    return [("/", newest), ("/themen/", newest), ("/termine/", None), ("/daten/", None)] + topics + \
-        [(e.url, None) for e in site.events] + [(p.url, None) for p in site.pages]
-
-
-def sitemap(site: Site, entries: list[tuple[str, dt.date | None]]) -> bytes:
-    """sitemap.xml listing every HTML page, with lastmod where it is known."""
-    root = base(site)
-    body = "".join(f"  <url><loc>{html.escape(root + u, quote=False)}</loc>"
-                   + (f"<lastmod>{d.isoformat()}</lastmod>" if d else "") + "</url>\n" for u, d in sorted(entries))
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{body}</urlset>\n").encode("utf-8")
 
 
 def robots(site: Site) -> bytes:

@@ -16,6 +16,7 @@ from . import headers
 from . import opendata
 from . import outputs
 from . import sharing
+from . import sitemap
 from . import urls
 from . import window
 from .assets import Assets
@@ -134,7 +135,7 @@ class Renderer:
 
     def over(self, event: Event) -> bool:
         """Whether the event has taken place: it ended before the city's today."""
-        return event.end.astimezone(dates.BERLIN).date() < self.today
+        return dates.city_day(event.end) < self.today
 
     def related(self, events: Iterable[Event]) -> dict[str, tuple[Event, ...]]:
         """Each topic's upcoming events, in date order: worked out once, not once per topic page."""
@@ -186,7 +187,7 @@ class Renderer:
             yield style
         prefix = urls.prefix_of(site.config["base_url"])
         yield "manifest.webmanifest", sharing.manifest(site.config, prefix, brand.icon(site.config, assets.url))
-        yield "sitemap.xml", outputs.sitemap(site, outputs.sitemap_entries(site))
+        yield "sitemap.xml", sitemap.sitemap(site, sitemap.entries(site, comments.latest, self.today))
         yield "robots.txt", outputs.robots(site)
         yield "_headers", headers.headers_file(site.config)
 

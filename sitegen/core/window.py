@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .dates import BERLIN
+from .dates import city_day
 
 OPEN, CLOSED = "open", "closed"
 
@@ -33,4 +33,4 @@ def state(last_day: dt.date | None, today: dt.date) -> str | None:
 
 def berlin_today(now: dt.datetime) -> dt.date:
     """The city's date at an aware moment (the intake's clock runs in UTC)."""
-    return now.astimezone(BERLIN).date()
+    return city_day(now)
