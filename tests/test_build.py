@@ -102,7 +102,8 @@ def test_a_template_that_fails_midway_leaves_the_last_good_site(tmp_path: Path, 
     good = event.read_text(encoding="utf-8")
     event.write_text(good.replace("<h1>{{ event.title }}</h1>", "<h1>{{ event.title.missing.field }}</h1>"),
                      encoding="utf-8")
-    with pytest.raises(ThemeError, match=r"templates/event\.html:9: .*'missing'"):
+    line = good.splitlines().index("<h1>{{ event.title }}</h1>") + 1  # the line the error must name
+    with pytest.raises(ThemeError, match=rf"templates/event\.html:{line}: .*'missing'"):
         build(root, out, today=TODAY)
     assert read_tree(out) == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".sitegen-staging")] == []

@@ -136,7 +136,12 @@ def test_a_topic_page_tells_other_sites_what_it_is(site_root: Path, tmp_path: Pa
     assert meta(page, "twitter:card") == "summary_large_image"
     assert page.find("link", rel="canonical")["href"] == base + "/themen/mobilitaet/"
     start = soup(out, "index.html")
-    assert meta(start, "og:image") == base + "/dateien/logo.svg"  # no image of its own: the logo
+    # no image of its own, and the logo is an SVG, which the social networks do not show: none
+    assert meta(start, "og:image") is None and meta(start, "twitter:card") == "summary"
+    event = soup(out, "termine/forum/index.html")  # an event describes itself, not the site
+    assert meta(event, "og:description") == meta(event, "description")
+    assert meta(event, "description").startswith("Ein Abend zum Mitreden; Fragen, Ideen und Kritik sind willkommen.")
+    assert len(meta(event, "description")) <= 200
     assert start.find("link", rel="icon")["href"] == "/dateien/logo.svg"
     assert start.find("link", rel="manifest")["href"] == "/manifest.webmanifest"
 
@@ -212,6 +217,7 @@ def test_cards_show_image_count_and_the_way_into_the_discussion(site_root: Path,
     assert mobility.select_one("a.button")["href"] == "/themen/mobilitaet/#kommentieren"
     assert housing.select_one(".count").get_text() == "Noch keine Kommentare"
     assert housing.select_one("a.button") is None  # comments closed: no call to take part
+    assert housing.select_one(".window").get_text() == "Kommentare geschlossen"  # and the card says so
     topic = soup(out, "themen/mobilitaet/index.html")
     assert topic.select_one("header a.button[href='#kommentieren']").get_text() == "Jetzt mitdiskutieren"
     assert topic.find(id="kommentieren") is not None
