@@ -3,6 +3,7 @@ portrait's proportions, the print stylesheet."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from typing import Any, Iterator
 
@@ -145,3 +146,20 @@ def test_print_shows_the_text_not_the_navigation_or_the_form(served: StaticSite,
                                        "els => els.map(e => getComputedStyle(e).display)")
     assert set(hidden) == {"none"}
     assert page.locator(".body").is_visible() and page.locator("aside.facts").is_visible()
+
+
+def test_print_keeps_an_ended_topics_note_and_how_it_was_moderated(browser: Any, tmp_path: Any) -> None:
+    """The print rule hides the form's intro; after the window it must not hide what replaced the form."""
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURE, root)
+    build(root, root / "site", today=dt.date(2027, 4, 1), tuning=Tuning(cache=False))  # comments_until 2027-03-31
+    site = StaticSite(root / "site")
+    page = browser.new_page()
+    try:
+        page.goto(site.url + "/themen/mobilitaet/")
+        page.emulate_media(media="print")
+        assert page.locator("p.note#kommentieren").is_visible()
+        assert page.locator(".discussion .moderation").is_visible()
+    finally:
+        page.close()
+        site.close()
