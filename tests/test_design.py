@@ -121,6 +121,8 @@ def test_without_brand_the_favicon_and_default_colours_stay(site_root: Path, tmp
 
 
 def test_a_topic_page_tells_other_sites_what_it_is(site_root: Path, tmp_path: Path) -> None:
+    forum = site_root / "content/termine/forum.md"  # an event's text in two paragraphs, with markup
+    forum.write_text(forum.read_text(encoding="utf-8") + "\nZweiter *Absatz* & <b>mehr</b>.\n", encoding="utf-8")
     out = built(site_root, tmp_path / "out")
     page = soup(out, "themen/mobilitaet/index.html")
     base = "https://zukunft.example.org"
@@ -142,6 +144,7 @@ def test_a_topic_page_tells_other_sites_what_it_is(site_root: Path, tmp_path: Pa
     assert meta(event, "og:description") == meta(event, "description")
     assert meta(event, "description").startswith("Ein Abend zum Mitreden; Fragen, Ideen und Kritik sind willkommen.")
     assert len(meta(event, "description")) <= 200
+    assert "\n" not in meta(event, "description") and "<" not in meta(event, "description")  # one line of text
     assert start.find("link", rel="icon")["href"] == "/dateien/logo.svg"
     assert start.find("link", rel="manifest")["href"] == "/manifest.webmanifest"
 

@@ -13,7 +13,6 @@ import jinja2
 from . import brand
 from . import dates
 from . import headers
-from . import ical
 from . import opendata
 from . import outputs
 from . import sharing
@@ -56,7 +55,6 @@ def environment(templates: Path, assets: Assets, compiled: Path | None = None, p
         date=dates.german_date, datetime=dates.german_datetime, iso=dates.iso,
         when=dates.event_when, comment=comment_to_html,
         window=window.state,  # a card's window: {{ t.comments_until|window(today) }}
-        plain=ical.plain,  # an event's text as its page's description
     )
     urls.install(env.globals, env.filters, prefix, assets.url)
     env.globals["max_depth"] = MAX_DEPTH  # comments.html offers a reply form only above it
